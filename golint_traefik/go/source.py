@@ -1,0 +1,187 @@
+"""A parsed Go file: the tree-sitter tree, positions, queries and imports.
+
+Every Go file is parsed exactly once; all rules share the resulting
+:class:`GoFile`.  Queries are compiled once per process (``query()`` caches
+them) and run in C; rules iterate over the captures.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+from typing import Iterator
+
+import tree_sitter as ts
+import tree_sitter_go as tsgo
+
+from golint_traefik.finding import Span
+
+GO_LANGUAGE = ts.Language(tsgo.language())
+
+Node = ts.Node
+
+
+@lru_cache(maxsize=None)
+def query(source: str) -> ts.Query:
+    """Compile a tree-sitter query once per process."""
+    return ts.Query(GO_LANGUAGE, source)
+
+
+_PARSER: ts.Parser | None = None
+
+
+def parser() -> ts.Parser:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = ts.Parser(GO_LANGUAGE)
+    return _PARSER
+
+
+_IMPORTS_Q = """
+(import_spec name: (_)? @name path: (interpreted_string_literal) @path) @spec
+"""
+_PACKAGE_Q = "(package_clause (package_identifier) @name)"
+
+
+class GoFile:
+    """One Go source file.  ``path`` is the display path used in findings."""
+
+    def __init__(self, path: str, src: bytes, go_version: tuple[int, int] = (1, 22)):
+        self.path = path
+        self.src = src
+        self.go_version = go_version
+        self.tree = parser().parse(src)
+        self.root: Node = self.tree.root_node
+        self._ascii = src.isascii()
+        self._bom = src.startswith(b"\xef\xbb\xbf")
+
+    # ------------------------------------------------------------------ text
+    def text(self, node: Node) -> str:
+        return self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer(b"\n", self.src)]
+
+    def line_text(self, line: int) -> str:
+        """Text of 1-based ``line`` without its line terminator."""
+        starts = self._line_starts
+        if not 1 <= line <= len(starts):
+            return ""
+        start = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(self.src)
+        return self.src[start:end].rstrip(b"\r\n").decode("utf-8", "replace")
+
+    def _col(self, row: int, byte_col: int) -> int:
+        if self._ascii:
+            return byte_col + 1
+        start = self._line_starts[row] if row < len(self._line_starts) else 0
+        prefix = self.src[start : start + byte_col]
+        if row == 0 and self._bom:
+            prefix = prefix[3:]
+        return len(prefix.decode("utf-8", "replace")) + 1
+
+    def span(self, node: Node, end: Node | None = None) -> Span:
+        """The span of ``node`` (through ``end`` when given), converted to 1-based code points."""
+        (sr, sc), (er, ec) = node.start_point, (end or node).end_point
+        return Span(self.path, sr + 1, self._col(sr, sc), er + 1, self._col(er, ec))
+
+    def point_span(self, row: int, byte_col: int) -> Span:
+        c = self._col(row, byte_col)
+        return Span(self.path, row + 1, c, row + 1, c)
+
+    # --------------------------------------------------------------- queries
+    def captures(self, q: str, node: Node | None = None) -> dict[str, list[Node]]:
+        return ts.QueryCursor(query(q)).captures(node or self.root)
+
+    def matches(self, q: str, node: Node | None = None) -> Iterator[dict[str, list[Node]]]:
+        for _, caps in ts.QueryCursor(query(q)).matches(node or self.root):
+            yield caps
+
+    # ---------------------------------------------------------------- syntax
+    @property
+    def has_error(self) -> bool:
+        return self.root.has_error
+
+    def first_error(self) -> Node | None:
+        """The first ERROR or MISSING node in source order, if any."""
+        if not self.root.has_error:
+            return None
+        node = self.root
+        while True:
+            for child in node.children:
+                if child.is_error or child.is_missing:
+                    return child
+                if child.has_error:
+                    node = child
+                    break
+            else:
+                return node
+
+    @cached_property
+    def package_name(self) -> str:
+        caps = self.captures(_PACKAGE_Q)
+        names = caps.get("name", [])
+        return self.text(names[0]) if names else ""
+
+    @cached_property
+    def imports(self) -> dict[str, str]:
+        """Local name -> import path.  Dot imports map ``"."`` to a list via :attr:`dot_imports`."""
+        out: dict[str, str] = {}
+        for caps in self.matches(_IMPORTS_Q):
+            path = self.text(caps["path"][0]).strip('"')
+            name_nodes = caps.get("name")
+            if name_nodes:
+                name = self.text(name_nodes[0])
+                if name in (".", "_"):
+                    continue
+            else:
+                name = default_import_name(path)
+            out[name] = path
+        return out
+
+    @cached_property
+    def dot_imports(self) -> frozenset[str]:
+        paths = set()
+        for caps in self.matches(_IMPORTS_Q):
+            name_nodes = caps.get("name")
+            if name_nodes and self.text(name_nodes[0]) == ".":
+                paths.add(self.text(caps["path"][0]).strip('"'))
+        return frozenset(paths)
+
+    def local_names(self, import_path: str) -> frozenset[str]:
+        """The identifiers this file uses for ``import_path`` (usually one)."""
+        return frozenset(n for n, p in self.imports.items() if p == import_path)
+
+    @property
+    def is_test(self) -> bool:
+        return self.path.endswith("_test.go")
+
+
+_MAJOR_SUFFIX = re.compile(r"^v\d+$")
+
+
+def default_import_name(path: str) -> str:
+    """The package name Go would most likely give an import path (last element, minus /vN, go- and .go)."""
+    parts = path.split("/")
+    last = parts[-1]
+    if _MAJOR_SUFFIX.match(last) and len(parts) > 1:
+        last = parts[-2]
+    if last.startswith("go-"):
+        last = last[3:]
+    for suffix in (".go", "-go"):
+        if last.endswith(suffix):
+            last = last[: -len(suffix)]
+    return last.replace("-", "_").replace(".", "_")
+
+
+class GoPackage:
+    """The Go files of one directory (the package view: syntax only, no type checker)."""
+
+    def __init__(self, directory: str, files: list[GoFile]):
+        self.directory = directory
+        self.files = files
+
+    def same_package(self, f: GoFile) -> list[GoFile]:
+        """Files that share ``f``'s package clause (``foo`` and ``foo_test`` are separate)."""
+        return [g for g in self.files if g.package_name == f.package_name]

@@ -1,0 +1,256 @@
+"""The rule registry.
+
+One rule = one Markdown document in ``rules/`` (front matter in TOML between
+``+++`` lines, then the docs) plus, for rules that run, one Python function
+registered with :func:`go_rule`, :func:`traefik_rule` or :func:`cross_rule`
+under the same id.  The document is the single source for ``rules``,
+``explain``, the README rule table and the SARIF rule descriptors.
+
+Numbering (ids are never reused; a retired rule keeps its document with
+``retired = true``):
+
+* ``E0xx``   engine diagnostics (unreadable file, parse error, internal error, suppressions)
+* ``GO1xx``  Go: channels and goroutines
+* ``GO2xx``  Go: sync (WaitGroup, Mutex, Cond)
+* ``GO3xx``  Go: timers and contexts
+* ``GO4xx``  Go: HTTP, TLS, net and process-level resources
+* ``TR1xx``  Traefik: structure and decoding
+* ``TR2xx``  Traefik: references between objects
+* ``TR3xx``  Traefik: router rules
+* ``TR4xx``  Traefik: security
+* ``TR5xx``  Traefik: timeouts and health checks
+* ``TR6xx``  Traefik: entrypoints and ACME
+* ``TR7xx``  Traefik: v2 -> v3 migration and deprecations
+* ``XS1xx``  cross-checks between Go services and the Traefik config in front of them
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from golint_traefik.finding import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+TARGETS = ("engine", "go", "traefik", "cross")
+_ID_RE = re.compile(r"^(E0|GO[1-4]|TR[1-7]|XS[1-9])\d\d$")
+_SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_SECTIONS = ("What it finds", "Why it matters", "Example", "Use instead", "How to fix")
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    slug: str
+    severity: Severity
+    target: str
+    tags: tuple[str, ...]
+    summary: str
+    doc: str
+    default_enabled: bool = True
+    precision: str = "high"
+    security_severity: float | None = None
+    versions: str | None = None  # Traefik rules: "v2", "v3", "v2,v3"; Go rules: minimum go version etc.
+    options: dict = field(default_factory=dict)
+    retired: bool = False
+
+    @property
+    def title(self) -> str:
+        return f"{self.id} {self.slug}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    meta: RuleMeta
+    check: Callable | None  # None for engine diagnostics
+
+
+class RegistryError(Exception):
+    pass
+
+
+def _rules_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RegistryError(f"rule documents not found (looked in {here / '_rules'} and {here.parent / 'rules'})")
+
+
+def parse_rule_doc(text: str, origin: str) -> RuleMeta:
+    if not text.startswith("+++\n"):
+        raise RegistryError(f"{origin}: rule document must start with a '+++' TOML front matter block")
+    end = text.find("\n+++\n", 4)
+    if end < 0:
+        raise RegistryError(f"{origin}: unterminated '+++' front matter")
+    try:
+        front = tomllib.loads(text[4:end])
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{origin}: front matter: {exc}") from None
+    body = text[end + 5 :].strip() + "\n"
+    known = {
+        "id", "slug", "severity", "target", "tags", "summary", "default", "precision",
+        "security_severity", "versions", "options", "retired",
+    }
+    unknown = set(front) - known
+    if unknown:
+        raise RegistryError(f"{origin}: unknown front matter keys: {', '.join(sorted(unknown))}")
+    for key in ("id", "slug", "severity", "target", "summary"):
+        if key not in front:
+            raise RegistryError(f"{origin}: front matter lacks {key!r}")
+    rid, slug = front["id"], front["slug"]
+    if not _ID_RE.match(rid):
+        raise RegistryError(f"{origin}: id {rid!r} does not follow the numbering scheme")
+    if not _SLUG_RE.match(slug):
+        raise RegistryError(f"{origin}: slug {slug!r} must be lower-case words joined by '-'")
+    if front["target"] not in TARGETS:
+        raise RegistryError(f"{origin}: target must be one of {TARGETS}")
+    if front["target"] != "engine" and not front.get("retired"):
+        missing = [s for s in _SECTIONS if f"## {s}" not in body]
+        if missing:
+            raise RegistryError(f"{origin}: docs lack sections: {', '.join(missing)}")
+    return RuleMeta(
+        id=rid,
+        slug=slug,
+        severity=Severity.parse(front["severity"]),
+        target=front["target"],
+        tags=tuple(front.get("tags", ())),
+        summary=front["summary"],
+        doc=body,
+        default_enabled=bool(front.get("default", True)),
+        precision=front.get("precision", "high"),
+        security_severity=front.get("security_severity"),
+        versions=front.get("versions"),
+        options=dict(front.get("options", {})),
+        retired=bool(front.get("retired", False)),
+    )
+
+
+_CHECKS: dict[str, Callable] = {}
+
+
+def _register(target: str, rule_id: str):
+    def deco(fn: Callable) -> Callable:
+        if rule_id in _CHECKS:
+            raise RegistryError(f"rule {rule_id} registered twice")
+        fn.__golint_target__ = target  # type: ignore[attr-defined]
+        _CHECKS[rule_id] = fn
+        return fn
+
+    return deco
+
+
+def go_rule(rule_id: str):
+    """Register ``fn(p: GoPass)``: called once per Go file with the file's package."""
+    return _register("go", rule_id)
+
+
+def traefik_rule(rule_id: str):
+    """Register ``fn(p: TraefikPass)``: called once per run with the deployment model."""
+    return _register("traefik", rule_id)
+
+
+def cross_rule(rule_id: str):
+    """Register ``fn(p: CrossPass)``: called once per run with the Go and Traefik models."""
+    return _register("cross", rule_id)
+
+
+def _import_rule_modules() -> None:
+    for pkg_name in ("golint_traefik.go.rules", "golint_traefik.traefik.rules", "golint_traefik.cross.rules"):
+        try:
+            pkg = importlib.import_module(pkg_name)
+        except ModuleNotFoundError:
+            continue
+        for info in pkgutil.iter_modules(pkg.__path__):
+            importlib.import_module(f"{pkg_name}.{info.name}")
+
+
+@lru_cache(maxsize=1)
+def load_registry() -> "Registry":
+    metas: dict[str, RuleMeta] = {}
+    slugs: dict[str, str] = {}
+    for path in sorted(_rules_dir().glob("*.md")):
+        if path.name.upper() == "README.MD":
+            continue
+        meta = parse_rule_doc(path.read_text(encoding="utf-8"), str(path.name))
+        if meta.id in metas:
+            raise RegistryError(f"{path.name}: duplicate rule id {meta.id}")
+        if meta.slug in slugs:
+            raise RegistryError(f"{path.name}: slug {meta.slug!r} already used by {slugs[meta.slug]}")
+        expected = f"{meta.id}-{meta.slug}.md"
+        if path.name != expected:
+            raise RegistryError(f"{path.name}: file must be named {expected}")
+        metas[meta.id] = meta
+        slugs[meta.slug] = meta.id
+    _import_rule_modules()
+    rules: dict[str, Rule] = {}
+    for rid, meta in metas.items():
+        fn = _CHECKS.get(rid)
+        if meta.target == "engine":
+            if fn is not None:
+                raise RegistryError(f"{rid} is an engine diagnostic and cannot have a check function")
+        elif fn is None and not meta.retired:
+            raise RegistryError(f"{rid} ({meta.slug}) is documented but has no implementation")
+        elif fn is not None and fn.__golint_target__ != meta.target:  # type: ignore[attr-defined]
+            raise RegistryError(f"{rid}: documented target {meta.target} but registered as {fn.__golint_target__}")
+        rules[rid] = Rule(meta=meta, check=fn)
+    for rid in _CHECKS:
+        if rid not in metas:
+            raise RegistryError(f"{rid} is implemented but has no document in rules/")
+    return Registry(rules)
+
+
+class Registry:
+    def __init__(self, rules: dict[str, Rule]):
+        self._rules = dict(sorted(rules.items(), key=lambda kv: _id_sort_key(kv[0])))
+        self._by_slug = {r.meta.slug: r for r in self._rules.values()}
+
+    def __iter__(self):
+        return iter(self._rules.values())
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def get(self, key: str) -> Rule | None:
+        """Look a rule up by id (case-insensitive) or slug."""
+        return self._rules.get(key.upper()) or self._by_slug.get(key.lower())
+
+    def meta(self, rule_id: str) -> RuleMeta:
+        return self._rules[rule_id].meta
+
+    def expand(self, selectors) -> set[str]:
+        """Ids matched by selectors: full ids, id prefixes (``GO1``, ``TR``, ``ALL``) or slugs."""
+        out: set[str] = set()
+        for raw in selectors:
+            sel = raw.strip()
+            if not sel:
+                continue
+            rule = self.get(sel)
+            if rule is not None:
+                out.add(rule.meta.id)
+                continue
+            prefix = sel.upper()
+            matched = {rid for rid in self._rules if prefix == "ALL" or rid.startswith(prefix)}
+            if not matched:
+                raise KeyError(sel)
+            out |= matched
+        return out
+
+    def default_selection(self) -> set[str]:
+        return {r.meta.id for r in self if r.meta.default_enabled and not r.meta.retired}
+
+
+def _id_sort_key(rule_id: str) -> tuple:
+    m = re.match(r"([A-Z]+)(\d+)", rule_id)
+    order = {"E": 0, "GO": 1, "TR": 2, "XS": 3}
+    return (order.get(m.group(1), 9), int(m.group(2))) if m else (9, 0)
