@@ -1,12 +1,20 @@
 """Command line: ``golint-traefik check|rules|explain``.
 
 Exit codes: 0 no finding at or above the threshold; 1 findings; 2 usage or
-configuration error, or an internal error in any rule (the other findings
-are still reported).
+configuration error, or an internal error (a rule crashing, reported as E003
+with the other findings still reported, or a crash of the tool itself).
+
+Selection: ``--select`` (ids, prefixes such as GO1 or TR, slugs, ALL)
+replaces both the configured ``select`` and ``extend-select``; without it the
+configured ``select`` (or every default-enabled rule) plus ``extend-select``
+is used.  ``--extend-select`` adds, and every ``ignore`` (configured or
+given) removes.  E001-E003 (unreadable/unparsable files, internal errors) are
+always selected unless ignored by name; E003 cannot be ignored at all.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import sys
@@ -26,6 +34,12 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("golint-traefik: interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - a crash must not exit 1, which means "findings"
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"golint-traefik: internal error: {type(exc).__name__}: {exc} (please report this bug)", err=True)
+            sys.exit(EXIT_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,16 +119,15 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
         except KeyError as exc:
             _fail(f"{origin}: unknown rule or prefix {exc.args[0]!r} (see 'golint-traefik rules')")
 
-    # Selection: CLI --select replaces the configured select; ignores add up.
+    # Selection (see the module docstring).
+    ignored = expand(cfg.ignore, cfg.origin("ignore")) | expand(_split(ignore), "--ignore")
     if select:
         selected = expand(_split(select), "--select")
-    elif cfg.select is not None:
-        selected = expand(cfg.select, cfg.origin("select"))
     else:
-        selected = registry.default_selection()
-    selected |= expand(cfg.extend_select, cfg.origin("extend-select")) | expand(_split(extend_select), "--extend-select")
-    selected -= expand(cfg.ignore, cfg.origin("ignore")) | expand(_split(ignore), "--ignore")
-    selected |= {"E001", "E002", "E003"} - expand(_split(ignore), "--ignore")  # diagnostics about the run itself
+        selected = expand(cfg.select, cfg.origin("select")) if cfg.select is not None else registry.default_selection()
+        selected |= expand(cfg.extend_select, cfg.origin("extend-select"))
+    selected |= expand(_split(extend_select), "--extend-select") | {"E001", "E002", "E003"}
+    selected -= ignored - {"E003"}
 
     overrides = {}
     for key, sev in cfg.severity.items():
@@ -125,14 +138,19 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
         rule = registry.get(key)
         if rule is None:
             _fail(f"{cfg.origin('rules')}: unknown rule {key!r}")
-        unknown = set(opts) - set(rule.meta.options)
-        if unknown:
-            _fail(f"{cfg.origin('rules')}: rule {rule.meta.id} ({rule.meta.slug}) has no option {sorted(unknown)[0]!r}"
-                  + (f"; options: {', '.join(sorted(rule.meta.options))}" if rule.meta.options else "; it takes no options"))
+        declared = rule.meta.options
+        for name, value in opts.items():
+            where = f"{cfg.origin('rules')}.{key}.{name}"
+            if name not in declared:
+                _fail(f"{where}: rule {rule.meta.id} ({rule.meta.slug}) has no option {name!r}"
+                      + (f"; options: {', '.join(sorted(declared))}" if declared else "; it takes no options"))
+            want = type(declared[name])  # the documented default fixes the type (an int will do for a float)
+            if not (type(value) is want or (want is float and type(value) is int)):
+                _fail(f"{where}: must be {want.__name__} like the default {declared[name]!r}, got {value!r}")
         options[rule.meta.id] = opts
     pfi = []
     for pattern, ids in cfg.per_file_ignores.items():
-        pfi.append((pattern, frozenset(expand(ids, cfg.origin("per-file-ignores")))))
+        pfi.append((pattern, frozenset(expand(ids, f"{cfg.origin('per-file-ignores')}.{pattern}"))))
 
     gv = go_version or cfg.go_version
     try:
@@ -140,6 +158,10 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
     except ValueError as exc:
         _fail(f"--go-version: {exc}" if go_version else f"{cfg.origin('go-version')}: {exc}")
 
+    # Configured globs are relative to the config file's directory, --exclude ones to the cwd.
+    from golint_traefik.engine import ALWAYS_SKIP_DIRS, RunResult, display_path, path_matches
+
+    cli_excludes = [x if "/" not in x or os.path.isabs(x) else os.path.join(glob.escape(cwd), x) for x in _split(exclude_cli)]
     settings = Settings(
         selected=frozenset(selected),
         severity_overrides=overrides,
@@ -147,26 +169,26 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
         go_version=go_v,
         traefik_version=traefik_version or cfg.traefik_version or "auto",
         jobs=jobs if jobs is not None else 0,
-        exclude=tuple(cfg.exclude) + tuple(_split(exclude_cli)),
+        exclude=tuple(cfg.exclude) + tuple(cli_excludes),
         force_exclude=force_exclude,
         per_file_ignores=tuple(pfi),
+        base=cfg.base or cwd,
     )
 
-    from golint_traefik.engine import RunResult, excluded
-
     stdin_src = None
-    if paths == ("-",) or stdin_filename:
+    if "-" in paths or stdin_filename:
         if paths != ("-",) or not stdin_filename:
             _fail("editor mode needs both --stdin-filename PATH and '-' as the only path")
         data = sys.stdin.buffer.read()
-        stdin_src = Source(os.path.join(cwd, stdin_filename), stdin_filename.replace(os.sep, "/"), content=data)
-    if stdin_src is not None and force_exclude and excluded(stdin_src.display, settings.exclude):
+        full = os.path.abspath(os.path.join(cwd, stdin_filename))
+        stdin_src = Source(full, display_path(full, cwd), content=data)
+    if stdin_src is not None and force_exclude and path_matches(stdin_src.path, (*ALWAYS_SKIP_DIRS, *settings.exclude), settings.base):
         result = RunResult([], 0, 0)  # an excluded file sent by an editor is left alone
     else:
         result = run(list(paths), settings, cwd, stdin=stdin_src)
 
     threshold = Severity.parse(severity or cfg.severity_threshold or "note")
-    findings = [f for f in result.findings if f.severity >= threshold or f.rule_id == "E003"]
+    findings = [f for f in result.findings if f.rule_id == "E003" or (f.severity >= threshold and f.rule_id in selected)]
 
     if write_baseline:
         from golint_traefik import baseline as baselinemod
@@ -188,8 +210,11 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
     use_color = color if color is not None else (output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     text = report.render(fmt, findings, registry=registry, result=result, cwd=cwd, color=use_color, sarif_category=sarif_category)
     if output:
-        with open(output, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            _fail(f"--output: cannot write {output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -3,8 +3,19 @@
 The nearest file from the current directory upward wins (in one directory,
 ``.golint-traefik.toml`` before ``pyproject.toml``; a pyproject.toml without a
 ``[tool.golint-traefik]`` table is passed over).  ``--config`` names the file
-explicitly.  Unknown keys and wrong types are errors that name the key and
-the file: silence would hide a typo that disables the intended settings.
+explicitly (a file named pyproject.toml must then have the table).  Unknown
+keys and wrong types are errors that name the key and the file: silence would
+hide a typo that disables the intended settings.  Rule names and rule options
+(``[tool.golint-traefik.rules.ID]``, declared in each rule document's front
+matter) are checked by the CLI, which has the registry.
+
+Relative globs in ``exclude`` and in the keys of ``per-file-ignores`` are
+relative to the directory of the configuration file (like .gitignore and
+ruff), so the same file means the same thing from any working directory; see
+``Config.base``.  A glob without '/' matches a file or directory name at any
+depth (``testdata``, ``*_gen.go``); one with '/' is anchored at that directory
+and covers everything below a matching directory.  ``--exclude`` globs given
+on the command line are relative to the current directory.
 """
 
 from __future__ import annotations
@@ -56,6 +67,18 @@ class Config:
     def origin(self, key: str) -> str:
         return f"{self.path}: {key}" if self.path else key
 
+    @property
+    def base(self) -> str | None:
+        """The directory relative globs are relative to (None: no configuration file)."""
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else None
+
+
+def _tool_table(data: dict, path: str):
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table")
+    return tool.get("golint-traefik")
+
 
 def find_config(start: str) -> tuple[str, dict] | None:
     d = os.path.abspath(start)
@@ -65,7 +88,7 @@ def find_config(start: str) -> tuple[str, dict] | None:
             if os.path.isfile(p):
                 data = _read(p)
                 if name == "pyproject.toml":
-                    table = data.get("tool", {}).get("golint-traefik")
+                    table = _tool_table(data, p)
                     if table is None:
                         continue
                     return p, table
@@ -90,7 +113,9 @@ def load(explicit: str | None, cwd: str) -> Config:
     if explicit:
         data = _read(explicit)
         if os.path.basename(explicit) == "pyproject.toml":
-            data = data.get("tool", {}).get("golint-traefik", {})
+            data = _tool_table(data, explicit)
+            if data is None:
+                raise ConfigError(f"{explicit}: no [tool.golint-traefik] table")
         return parse(data, explicit)
     found = find_config(cwd)
     if found is None:
@@ -125,6 +150,8 @@ def parse(data: dict, path: str) -> Config:
             alt = key.replace("_", "-")
             if alt in KEYS:
                 hint = f" (did you mean {alt!r}?)"
+            elif key == "tool":
+                hint = " (in .golint-traefik.toml the settings go at the top level, without [tool.golint-traefik])"
             raise ConfigError(f"{path}: unknown key {key!r}{hint}; known keys: {', '.join(sorted(KEYS))}")
         if key == "select":
             cfg.select = _strs(path, key, value)

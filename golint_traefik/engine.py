@@ -9,13 +9,16 @@ project-wide model, built in the main process.  Rules that raise become
 from __future__ import annotations
 
 import fnmatch
+import glob
 import os
+import posixpath
 import re
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from golint_traefik.finding import Finding, Severity, Span
@@ -41,6 +44,7 @@ class Settings:
     force_exclude: bool = False
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     follow_symlinks: bool = False
+    base: str | None = None  # directory relative globs are relative to; None: the cwd of the run
 
 
 @dataclass
@@ -60,80 +64,179 @@ class RunResult:
 
 
 # ----------------------------------------------------------------- discovery
+#
+# Globs (``exclude`` and the keys of ``per-file-ignores``):
+# * a pattern without '/' matches the name of a file or directory at any depth
+#   (``testdata``, ``*_gen.go``); a trailing '/' is ignored;
+# * a pattern with '/' is anchored: relative ones are relative to
+#   ``Settings.base`` (the configuration file's directory; the cwd when there
+#   is none) and match the whole path, or a directory above it;
+# * ``*`` also matches '/' (fnmatch), so ``deploy/*`` covers the whole tree.
+#
+# Walking a directory skips ALWAYS_SKIP_DIRS and the excludes, and never
+# follows symlinks (unless ``follow_symlinks``; then only those whose target
+# stays inside the walked root, each real directory once, so loops end).
+# Targets inside the root are reached under their real path anyway.  Paths
+# named on the command line are always analysed; with ``force_exclude`` the
+# built-in and configured excludes apply to them too (pre-commit, editors).
 
 
 def display_path(path: str, cwd: str) -> str:
+    """``path`` as shown in findings: relative to ``cwd`` when inside it, else absolute; always printable UTF-8."""
     try:
         rel = os.path.relpath(path, cwd)
     except ValueError:  # different drive on Windows
-        return Path(path).as_posix()
-    if rel.startswith(".."):
-        return Path(os.path.abspath(path)).as_posix()
-    return Path(rel).as_posix()
+        rel = os.path.abspath(path)
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        rel = os.path.abspath(path)
+    shown = Path(rel).as_posix()
+    # Undecodable file names arrive as surrogate escapes, which no output stream can encode.
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def excluded(display: str, patterns: Iterable[str]) -> bool:
-    """Whether a display path matches an exclude glob (whole path or any one path component)."""
-    p = PurePosixPath(display)
-    parts = p.parts
-    for pat in patterns:
-        pat = pat.rstrip("/")
-        if fnmatch.fnmatch(display, pat) or any(fnmatch.fnmatch(part, pat) for part in parts):
-            return True
-        if "/" in pat and (display.startswith(pat + "/") or fnmatch.fnmatch(display, pat + "/*")):
-            return True
-    return False
+def _posix(path: str) -> str:
+    return os.path.abspath(path).replace(os.sep, "/")
+
+
+class Globs:
+    """Compiled ``exclude``/``per-file-ignores`` globs (see the rules above), relative to ``base``."""
+
+    def __init__(self, patterns: Iterable[str], base: str):
+        self.root = _posix(base).rstrip("/")
+        names, anchored = [], []
+        for pat in patterns:
+            pat = pat.replace(os.sep, "/").rstrip("/")
+            if not pat:
+                continue
+            if "/" not in pat:
+                names.append(fnmatch.translate(pat))
+            else:
+                if not pat.startswith("/"):
+                    pat = glob.escape(self.root) + "/" + pat
+                anchored.append(fnmatch.translate(posixpath.normpath(pat)))
+        self._name = re.compile("|".join(names)).match if names else None
+        self._path = re.compile("|".join(anchored)).match if anchored else None
+
+    def __bool__(self) -> bool:
+        return bool(self._name or self._path)
+
+    def match(self, path: str, ancestors: bool = True) -> bool:
+        """Whether ``path`` matches; with ``ancestors`` also a directory above it (name globs: only below ``base``)."""
+        full = _posix(path)
+        if self._name:
+            if not ancestors:
+                names = [full.rsplit("/", 1)[-1]]
+            elif full.startswith(self.root + "/"):
+                names = full[len(self.root) + 1 :].split("/")
+            else:
+                names = [full.rsplit("/", 1)[-1]]
+            if any(self._name(n) for n in names):
+                return True
+        if self._path:
+            candidate = full
+            while candidate:
+                if self._path(candidate):
+                    return True
+                if not ancestors:
+                    break
+                candidate = candidate.rsplit("/", 1)[0] if "/" in candidate else ""
+        return False
+
+
+@lru_cache(maxsize=256)
+def _globs(patterns: tuple[str, ...], base: str) -> Globs:
+    return Globs(patterns, base)
+
+
+def path_matches(path: str, patterns: Iterable[str], base: str, ancestors: bool = True) -> bool:
+    """Whether ``path`` matches one of ``patterns`` (see the rules above); with ``ancestors`` also its directories."""
+    return _globs(tuple(patterns), base).match(path, ancestors)
+
+
+def file_ignores(path: str, settings: Settings) -> frozenset[str]:
+    """The rules ``per-file-ignores`` turns off for ``path``."""
+    base = settings.base or os.getcwd()
+    out: set[str] = set()
+    for pattern, ids in settings.per_file_ignores:
+        if path_matches(path, (pattern,), base):
+            out |= ids
+    return frozenset(out)
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Source], list[Finding]]:
-    """Expand the given paths into files we can analyse.
-
-    Directories are walked (skipping VCS, vendor, node_modules and configured
-    excludes); files named explicitly are always analysed unless
-    ``--force-exclude`` is set and they match an exclude.
-    """
+    """Expand the given paths into files we can analyse (see the rules above)."""
+    base = settings.base or cwd
+    skip = _globs((*ALWAYS_SKIP_DIRS, *settings.exclude), base)
+    exclude = _globs(tuple(settings.exclude), base)
+    follow = settings.follow_symlinks
     out: list[Source] = []
     problems: list[Finding] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # real path -> index in out
+    cwd = os.path.abspath(cwd)
+    prefix = cwd.rstrip(os.sep) + os.sep
+
+    def shown(full: str) -> str:  # display_path, fast for the usual normalised path below the cwd
+        if os.sep == "/" and full.startswith(prefix) and full.isascii():
+            return full[len(prefix) :]
+        return display_path(full, cwd)
+
+    def add(full: str, real: str) -> None:
+        """Each file once; reached through a symlink and by its real path, the real path is shown."""
+        if real not in seen:
+            seen[real] = len(out)
+            out.append(Source(full, shown(full)))
+        elif full == real:
+            out[seen[real]] = Source(full, shown(full))
+
+    def unreadable(err: OSError) -> None:
+        where = display_path(err.filename or ".", cwd)
+        problems.append(engine_finding("E002", Span(where, 1, 1, 1, 1), f"cannot read directory: {err.strerror or err}"))
+
     for raw in paths:
-        p = os.path.join(cwd, raw)
-        disp = display_path(p, cwd)
-        if os.path.isdir(p):
-            root_real = os.path.realpath(p)
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=settings.follow_symlinks):
-                keep = []
-                for d in sorted(dirnames):
-                    full = os.path.join(dirpath, d)
-                    if d in ALWAYS_SKIP_DIRS or excluded(display_path(full, cwd), settings.exclude):
+        p = os.path.abspath(os.path.join(cwd, raw))
+        if not os.path.lexists(p):
+            problems.append(engine_finding("E002", Span(display_path(p, cwd), 1, 1, 1, 1), f"no such file or directory: {raw}"))
+            continue
+        if settings.force_exclude and skip.match(p):
+            continue
+        if not os.path.isdir(p):
+            add(p, os.path.realpath(p))
+            continue
+        root_real = os.path.realpath(p)
+        visited = {root_real}
+        for dirpath, dirnames, filenames in os.walk(p, onerror=unreadable, followlinks=follow):
+            # Without following links every walked path is the root's real path plus the same tail.
+            real_dir = os.path.realpath(dirpath) if follow else root_real + dirpath[len(p):]
+            keep = []
+            for d in sorted(dirnames):
+                full = os.path.join(dirpath, d)
+                if skip.match(full, ancestors=False):
+                    continue
+                if os.path.islink(full):
+                    real = os.path.realpath(full)
+                    if not follow or not _inside(real, root_real) or real in visited:
                         continue
-                    if os.path.islink(full):
-                        real = os.path.realpath(full)
-                        if not settings.follow_symlinks or not real.startswith(root_real + os.sep) and real != root_real:
-                            continue
-                    keep.append(d)
-                dirnames[:] = keep
-                for name in sorted(filenames):
-                    if not name.endswith(GO_EXT + CONFIG_EXT):
+                    visited.add(real)
+                elif follow:
+                    visited.add(os.path.join(real_dir, d))
+                keep.append(d)
+            dirnames[:] = keep
+            for name in sorted(filenames):
+                if not name.endswith(GO_EXT + CONFIG_EXT):
+                    continue
+                full = os.path.join(dirpath, name)
+                if os.path.islink(full):
+                    real = os.path.realpath(full)
+                    if not (follow and _inside(real, root_real)):
                         continue
-                    full = os.path.join(dirpath, name)
-                    d = display_path(full, cwd)
-                    if excluded(d, settings.exclude):
-                        continue
-                    if os.path.islink(full):
-                        real = os.path.realpath(full)
-                        if not settings.follow_symlinks and not real.startswith(root_real + os.sep):
-                            continue
-                    if full not in seen:
-                        seen.add(full)
-                        out.append(Source(full, d))
-        elif os.path.exists(p) or os.path.islink(p):
-            if settings.force_exclude and excluded(disp, settings.exclude):
-                continue
-            if p not in seen:
-                seen.add(p)
-                out.append(Source(p, disp))
-        else:
-            problems.append(engine_finding("E002", Span(disp, 1, 1, 1, 1), f"no such file or directory: {raw}"))
+                else:
+                    real = os.path.join(real_dir, name)
+                if not (exclude and exclude.match(full, ancestors=False)):
+                    add(full, real)
     return out, problems
 
 
@@ -220,6 +323,7 @@ def analyze_go_package(sources: list[Source], settings: Settings) -> tuple[list[
     findings: list[Finding] = []
     internal = 0
     files: list[GoFile] = []
+    skipped: dict[str, frozenset[str]] = {}  # display path -> rules per-file-ignores turns off
     directory = os.path.dirname(sources[0].path) if sources else "."
     version = settings.go_version or go_version_for(directory)
     for src in sources:
@@ -242,11 +346,14 @@ def analyze_go_package(sources: list[Source], settings: Settings) -> tuple[list[
             )
             continue
         files.append(f)
+        skipped[f.path] = file_ignores(src.path, settings)
     package = GoPackage(directory, files)
     go_rules = [r for r in registry if r.meta.target == "go" and r.meta.id in settings.selected]
     for f in files:
         file_findings: list[Finding] = []
         for rule in go_rules:
+            if rule.meta.id in skipped[f.path]:  # not even run: per-file-ignores is also the cure for a crashing rule
+                continue
             sev = settings.severity_overrides.get(rule.meta.id, rule.meta.severity)
             p = GoPass(rule.meta, sev, settings.rule_options.get(rule.meta.id, {}), file_findings, f, package)
             mark = len(file_findings)
@@ -256,7 +363,7 @@ def analyze_go_package(sources: list[Source], settings: Settings) -> tuple[list[
                 del file_findings[mark:]
                 file_findings.append(internal_error(rule.meta.id, rule.meta.slug, f.path, exc))
                 internal += 1
-        file_findings = suppress.apply_go(f, file_findings, settings.selected)
+        file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path])
         findings.extend(fingerprint.assign(file_findings, f.line_text))
     # Diagnostics about unreadable or broken files carry no line text to hash.
     findings = [fd for fd in findings if fd.fingerprint] + fingerprint.assign([fd for fd in findings if not fd.fingerprint], None)
@@ -349,16 +456,19 @@ def run_traefik(sources: list[Source], settings: Settings) -> tuple[list[Finding
                 rule_findings.append(internal_error(rule.meta.id, rule.meta.slug, "<traefik project>", exc))
                 internal += 1
     findings.extend(rule_findings)
-    # Suppressions and fingerprints need each file's text: group by path.
-    by_path: dict[str, list[Finding]] = {}
+    # Suppressions and fingerprints need each file's text: group by path.  Every file with
+    # a text is visited, with or without findings, so that unused suppressions are seen.
+    by_path: dict[str, list[Finding]] = {path: [] for path in project.texts}
     for f in findings:
         by_path.setdefault(f.path, []).append(f)
+    real = {s.display: s.path for s in sources}
     texts = project.texts
     out: list[Finding] = []
     for path, group in by_path.items():
         text = texts.get(path)
         if text is not None:
-            group = suppress.apply_yaml(path, text, group, settings.selected)
+            selected = settings.selected - file_ignores(real.get(path, path), settings)
+            group = suppress.apply_yaml(path, text, group, selected)
             lines = text.splitlines()
             out.extend(fingerprint.assign(group, lambda n, _l=lines: _l[n - 1] if 0 < n <= len(_l) else ""))
         else:
@@ -370,7 +480,15 @@ def run_traefik(sources: list[Source], settings: Settings) -> tuple[list[Finding
 
 
 def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Source | None = None) -> RunResult:
-    cwd = cwd or os.getcwd()
+    """Analyse ``paths`` (or the one ``stdin`` source) and return the kept findings, sorted.
+
+    Severity overrides apply to every finding here (also to engine diagnostics
+    and to findings a rule reported at an explicit severity); ``per-file-ignores``
+    drops findings of any rule but E003, which is always reported.  E001-E003 are
+    kept whatever the selection (the CLI removes those the user ignored).
+    """
+    cwd = os.path.abspath(cwd or os.getcwd())
+    settings = replace(settings, base=os.path.abspath(os.path.join(cwd, settings.base or cwd)))
     if stdin is not None:
         sources, problems = [stdin], []
     else:
@@ -387,20 +505,21 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
         f, n = run_traefik(cfg_sources, settings)
         findings.extend(f)
         internal += n
-    findings = [f for f in findings if _keep(f, settings)]
-    findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files_checked=len(go_sources) + len(cfg_sources), internal_errors=internal)
-
-
-def _keep(f: Finding, settings: Settings) -> bool:
-    if f.rule_id.startswith("E"):
-        return f.rule_id in settings.selected or f.rule_id in ("E001", "E002", "E003")
-    if f.rule_id not in settings.selected:
-        return False
-    for pattern, ids in settings.per_file_ignores:
-        if f.rule_id in ids and (fnmatch.fnmatch(f.path, pattern) or fnmatch.fnmatch(PurePosixPath(f.path).name, pattern)):
-            return False
-    return True
+    ignores: dict[str, frozenset[str]] = {}
+    kept = []
+    for f in findings:
+        if f.rule_id != "E003":
+            if f.rule_id not in settings.selected and f.rule_id not in ("E001", "E002"):
+                continue
+            if settings.per_file_ignores:
+                if f.path not in ignores:
+                    ignores[f.path] = file_ignores(os.path.join(cwd, f.path), settings)
+                if f.rule_id in ignores[f.path]:
+                    continue
+        sev = settings.severity_overrides.get(f.rule_id)
+        kept.append(f if sev is None or sev == f.severity else replace(f, severity=sev))
+    kept.sort(key=Finding.sort_key)
+    return RunResult(kept, files_checked=len(go_sources) + len(cfg_sources), internal_errors=internal)
 
 
 def jobs_default() -> int:
