@@ -1,25 +1,114 @@
-"""Stable identities for findings (baseline matching and SARIF partialFingerprints).
+"""Stable identities for findings: our baseline fingerprint and GitHub's line hash.
 
-PLACEHOLDER: the helper owning SARIF replaces this with GitHub's
-primaryLocationLineHash algorithm.
+Two values are filled in on every finding:
+
+``fingerprint``
+    Our own id, used by baselines and emitted in SARIF as
+    ``golintTraefikFingerprint/v1``: a hash of the rule id, the finding's
+    path, and the text of its primary line with all whitespace removed,
+    followed by ``:n``, the finding's index among findings with the same key
+    (in position order).  The line *number* is not part of it, so the
+    fingerprint survives lines being added or removed elsewhere in the file,
+    and changes when the flagged line itself changes.
+
+``line_hash``
+    GitHub code scanning's ``primaryLocationLineHash``, computed the way
+    GitHub's upload action (codeql-action, ``src/fingerprints.ts``) does, so
+    that the value we send is the one GitHub would compute itself:
+
+    * the file is read as UTF-16 code units (as JavaScript strings are);
+      spaces and tabs are dropped; ``\\r\\n`` and a lone ``\\r`` become ``\\n``;
+    * a sentinel 0xFFFF marks the end of the file, followed by zeros;
+    * the hash of a line is a polynomial hash, base 37 modulo 2**64, of the
+      100 units starting at the line's first unit (its first non-blank
+      character, or its newline when the line is blank); so it covers the
+      following lines too;
+    * the value is the hash in lower-case hex without leading zeros, then
+      ``:k`` where k counts (from 1) the lines so far with the same hash.
+
+    Lines are numbered as GitHub numbers them (``\\n``, ``\\r\\n`` and ``\\r`` end
+    a line); for files with a lone ``\\r`` this can differ from the engine's
+    numbering, and the hash then describes GitHub's line of that number.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import sys
+from array import array
 from dataclasses import replace
-from typing import Callable
+from itertools import accumulate
+from typing import Callable, Iterable
 
 from golint_traefik.finding import Finding
 
+BLOCK = 100
+_BASE = 37
+_MASK = (1 << 64) - 1
+_BASE_POW_BLOCK = pow(_BASE, BLOCK, 1 << 64)
+_EOF = "\uffff"
+_NEWLINE_UNIT = re.compile(b"\n\x00")
 
-def assign(findings: list[Finding], line_of: Callable[[int], str] | None) -> list[Finding]:
+
+def github_line_hashes(text: str | bytes, lines: Iterable[int] | None = None) -> dict[int, str]:
+    """GitHub's ``primaryLocationLineHash`` for 1-based lines of ``text``.
+
+    ``lines`` limits the result to those lines (and the work to the part of
+    the file they need); ``None`` means every line.  Bytes are decoded as
+    UTF-8 with replacement characters and a BOM kept, as Node does.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    squeezed = text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", "").replace("\t", "")
+    data = (squeezed + _EOF).encode("utf-16-le", "surrogatepass")
+    units = array("H", data)
+    if sys.byteorder == "big":
+        units.byteswap()
+    # Unit index where each line starts: 0, then just after every newline unit.
+    starts = [0] + [m.start() // 2 + 1 for m in _NEWLINE_UNIT.finditer(data) if m.start() % 2 == 0]
+    wanted = None if lines is None else {n for n in lines if 1 <= n <= len(starts)}
+    last = len(starts) if wanted is None else max(wanted, default=0)
+    if last == 0:
+        return {}
+    end = starts[last - 1] + BLOCK
+    seq = units[:end].tolist()
+    seq.extend([0] * (end - len(seq)))
+    # prefix[k] = hash of the first k units; a window [s, s+BLOCK) hashes to
+    # prefix[s+BLOCK] - 37**BLOCK * prefix[s]  (mod 2**64).
+    prefix = list(accumulate(seq, lambda h, c: (h * _BASE + c) & _MASK, initial=0))
+    seen: dict[str, int] = {}
+    out: dict[int, str] = {}
+    for number in range(1, last + 1):
+        s = starts[number - 1]
+        value = format((prefix[s + BLOCK] - _BASE_POW_BLOCK * prefix[s]) & _MASK, "x")
+        seen[value] = seen.get(value, 0) + 1
+        if wanted is None or number in wanted:
+            out[number] = f"{value}:{seen[value]}"
+    return out
+
+
+def _key(f: Finding, line_text: str) -> str:
+    stripped = "".join(line_text.split())
+    return hashlib.sha256(f"{f.rule_id}\0{f.path}\0{stripped}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def assign(findings: list[Finding], line_of: Callable[[int], str] | None,
+           text: str | bytes | None = None) -> list[Finding]:
+    """Fill ``fingerprint`` and ``line_hash`` on findings of one file, returned in position order.
+
+    ``line_of(n)`` gives the text of 1-based line n in the engine's numbering
+    (``None``: no source, e.g. an unreadable file).  ``text`` is the whole
+    file as read from disk (bytes preferred); without it ``line_hash`` stays
+    empty and GitHub's upload action computes it from the checkout instead.
+    """
+    ordered = sorted(findings, key=Finding.sort_key)
+    hashes = github_line_hashes(text, {f.span.line for f in ordered}) if text is not None and ordered else {}
     counts: dict[str, int] = {}
     out = []
-    for f in sorted(findings, key=Finding.sort_key):
-        text = "".join(line_of(f.span.line).split()) if line_of else ""
-        base = hashlib.sha256(f"{f.rule_id}\0{f.path}\0{text}".encode()).hexdigest()[:16]
+    for f in ordered:
+        base = _key(f, (line_of(f.span.line) or "") if line_of else "")
         n = counts.get(base, 0)
         counts[base] = n + 1
-        out.append(replace(f, fingerprint=f"{base}:{n}"))
+        out.append(replace(f, fingerprint=f"{base}:{n}", line_hash=hashes.get(f.span.line, "")))
     return out
