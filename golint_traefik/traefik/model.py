@@ -1,23 +1,49 @@
 """The deployment model: every Traefik configuration source of the project in one place.
 
-Sources are recognised by content, never by guessing from the name alone:
+Sources are recognised by content, never by file name:
 
-* static configuration: a YAML/TOML mapping whose root keys are Traefik
-  static roots (``entryPoints``, ``providers``, ``api``, ...);
-* file-provider dynamic configuration: root keys among ``http``, ``tcp``,
-  ``udp``, ``tls`` with Traefik-shaped children;
-* (later) Kubernetes manifests with Traefik kinds, docker-compose labels,
-  CLI flags and environment variables.
+* static configuration: a YAML/TOML document whose root keys are Traefik
+  static roots with Traefik-shaped children (``entryPoints`` with
+  addresses, ``providers`` with provider names, ...); also the ``command:``
+  flags and ``TRAEFIK_*`` environment of a compose service or Kubernetes
+  container running the ``traefik`` image;
+* file-provider dynamic configuration: ``http``/``tcp``/``udp``/``tls`` roots
+  with their sections (``routers``, ``services``, ``middlewares``, ...);
+* docker-compose files: ``traefik.*`` labels (docker provider; Swarm for
+  ``deploy.labels``);
+* Kubernetes manifests: Traefik CRDs, Traefik workloads, Ingress annotations.
 
 Rules read :class:`Project`; they never see which format a value came from.
+What a rule typically needs:
+
+* ``project.static``: the effective static configurations (``.root`` is a
+  :class:`CNode` shaped like ``traefik.yml`` whatever the source);
+* ``project.select(kind, protocol, provider)``: routers, services,
+  middlewares, ... as :class:`Resource`;
+* ``project.references(kind)``: every reference to an object of that kind,
+  and ``project.resolve(ref)``: FOUND / MISSING / UNKNOWN, with the targets,
+  a "did you mean" suggestion and a note;
+* ``project.version``: 2 or 3 (``project.version_reason`` says why).
 """
 
 from __future__ import annotations
 
+import difflib
+import posixpath
+import re
 from dataclasses import dataclass, field
 
 from golint_traefik.finding import Finding, Span
-from golint_traefik.traefik.tree import CNode
+from golint_traefik.traefik import compose as compose_mod
+from golint_traefik.traefik import kube
+from golint_traefik.traefik.gotemplate import is_templated, untemplate
+from golint_traefik.traefik.cmdline import Setting
+from golint_traefik.traefik.resources import (
+    CRD_PROVIDER, INTERNAL, INTERNAL_PREFIXES, MIDDLEWARE, ROUTER, SERVICE, TLS_OPTION, TLS_STORE, Ref, Resource,
+    crd_refs, dynamic_refs, extract_crd, extract_dynamic, make_id, normalize,
+)
+from golint_traefik.traefik.tomlload import load_toml
+from golint_traefik.traefik.tree import MAP, CNode, SourceText, build_dotted
 from golint_traefik.traefik.yamlload import load_documents
 
 STATIC_ROOTS = frozenset(
@@ -29,87 +55,605 @@ STATIC_ROOTS = frozenset(
     )
 )
 DYNAMIC_ROOTS = frozenset({"http", "tcp", "udp", "tls"})
-HTTP_SECTIONS = frozenset({"routers", "services", "middlewares", "serverstransports"})
+HTTP_SECTIONS = frozenset({"routers", "services", "middlewares", "serverstransports", "models"})
+
+# Child keys that make a static root look like Traefik's (lower-cased).
+_STATIC_SHAPES = {
+    "entrypoints": None,  # children are entrypoint names: checked separately
+    "providers": {"docker", "swarm", "file", "kubernetescrd", "kubernetesingress", "kubernetesgateway",
+                  "kubernetesingressnginx", "knative", "consul", "consulcatalog", "etcd", "redis", "zookeeper", "http",
+                  "rest", "ecs", "nomad", "marathon", "rancher", "plugin", "providersthrottleduration"},
+    "api": {"insecure", "dashboard", "debug", "basepath", "disabledashboardad", "dashboardname"},
+    "certificatesresolvers": None,  # children are resolver names: checked separately
+    "serverstransport": {"insecureskipverify", "rootcas", "maxidleconnsperhost", "forwardingtimeouts", "spiffe"},
+    "tcpserverstransport": {"dialtimeout", "dialkeepalive", "tls", "terminationdelay", "spiffe"},
+    "log": {"level", "format", "filepath", "nocolor", "maxsize", "maxage", "maxbackups", "compress", "otlp"},
+    "accesslog": {"filepath", "format", "filters", "fields", "bufferingsize", "addinternals", "otlp"},
+    "metrics": {"prometheus", "datadog", "statsd", "influxdb", "influxdb2", "otlp", "addinternals"},
+    "tracing": {"otlp", "jaeger", "zipkin", "datadog", "instana", "haystack", "elastic", "servicename", "samplerate",
+                "spannamelimit", "globalattributes", "resourceattributes", "capturedrequestheaders", "addinternals"},
+    "ping": {"entrypoint", "manualrouting", "terminatingstatuscode"},
+    "global": {"checknewversion", "sendanonymoususage"},
+    "hostresolver": {"cnameflattening", "resolvconfig", "resolvdepth"},
+    "experimental": {"plugins", "localplugins", "http3", "kubernetesgateway", "fastproxy", "otlplogs", "knative",
+                     "abortonpluginfailure", "kubernetesingressnginx"},
+    "core": {"defaultrulesyntax"},
+    "spiffe": {"workloadapiaddr"},
+    "ocsp": {"responderoverrides"},
+    "pilot": {"token", "dashboard"},
+}
+_DISTINCTIVE = frozenset({"entrypoints", "providers", "api", "certificatesresolvers", "serverstransport",
+                          "tcpserverstransport", "global", "hostresolver", "experimental", "pilot", "spiffe"})
+_EP_KEYS = {"address", "http", "http2", "http3", "transport", "forwardedheaders", "proxyprotocol", "udp", "asdefault",
+            "allowacmebypass", "reuseport", "observability", "enablehttp3"}
+_V1_ROOTS = frozenset({"frontends", "backends", "defaultentrypoints"})
+# Documents never worth parsing: Kubernetes CRD definitions are large OpenAPI schemas, not configuration.
+_IRRELEVANT_DOC = re.compile(r"^kind:[ \t]*[\"']?CustomResourceDefinition[\"']?[ \t]*(?:#.*)?$", re.M)
+_DYNAMIC_MARKERS = re.compile(r"^\s*(?:routers|middlewares|services)\s*:|^\s*\[(?:http|tcp|udp)\.", re.M)
+_CRD_MARKERS = re.compile(r"apiVersion:\s*[\"']?traefik\.(?:io|containo\.us)/")
+_TRAEFIK_MARKERS = re.compile(
+    r"traefik\.(?:http|tcp|udp|io/|containo\.us/)|entry[Pp]oints\s*[:=]|^\s*routers\s*:|\[http\.(?:routers|services|middlewares)",
+    re.M | re.I,
+)
+
+FOUND, MISSING, UNKNOWN = "found", "missing", "unknown"
 
 
 @dataclass
 class ConfigDoc:
-    """One configuration document: where it came from and what it is."""
+    """One configuration document of the file provider or a static configuration file."""
 
     path: str
     kind: str  # "static" | "dynamic"
     root: CNode
     provider: str = "file"
+    format: str = "yaml"  # "yaml" | "toml"
+    templated: bool = False  # the file holds Go template actions ({{ }}), rendered by Traefik first
+
+
+@dataclass
+class StaticConfig:
+    """One static configuration source.  ``root`` is shaped like ``traefik.yml``."""
+
+    origin: str  # "file" | "flags" | "env"
+    path: str
+    root: CNode
+    effective: bool = True  # False: Traefik ignores it (a config file wins over flags, flags over env)
+    owner: str | None = None  # 'compose service "traefik"', 'Deployment "kube-system/traefik"'
+    ignored_because: str = ""
+
+
+@dataclass
+class Resolution:
+    status: str  # FOUND | MISSING | UNKNOWN
+    targets: list[Resource] = field(default_factory=list)
+    suggestion: str | None = None  # a defined name the reference was probably meant to be (qualified if needed)
+    note: str = ""  # why MISSING/UNKNOWN, in words for a message
+    scope: str = ""  # where the name was looked up, for messages: 'the file provider', 'namespace "apps"'
+
+
+@dataclass
+class AutoService:
+    """The service the docker/swarm provider creates for a container that declares none."""
+
+    provider: str
+    service: str  # compose service name
+    project: str | None
+    protocols: frozenset[str]
+    active: bool
+
+    def may_be(self, name: str) -> bool:
+        base = normalize(self.service)
+        if self.project:
+            return name == normalize(f"{self.service}_{self.project}") or name == normalize(f"{self.project}_{self.service}")
+        return name == base or name.startswith(base + "-") or name.endswith("-" + base)
 
 
 @dataclass
 class Project:
     version: int = 3
+    version_reason: str = "default: no version evidence"
     docs: list[ConfigDoc] = field(default_factory=list)
+    static_configs: list[StaticConfig] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+    compose_files: list[compose_mod.ComposeFile] = field(default_factory=list)
+    manifests: list[kube.Manifest] = field(default_factory=list)
+    traefik_containers: list[kube.TraefikContainer] = field(default_factory=list)
+    providers: set[str] = field(default_factory=lambda: {"internal"})
+    incomplete: dict[str, str] = field(default_factory=dict)  # provider -> why its objects cannot all be known
+    auto_services: list[AutoService] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Finding] = field(default_factory=list)
 
+    # ------------------------------------------------------------ sources
     @property
     def has_traefik(self) -> bool:
-        return bool(self.docs)
+        return bool(self.docs or self.static_configs or self.resources or self.refs or self.providers - {"internal"})
 
     @property
-    def static(self) -> list[ConfigDoc]:
-        return [d for d in self.docs if d.kind == "static"]
+    def static(self) -> list[StaticConfig]:
+        """Effective static configurations."""
+        return [s for s in self.static_configs if s.effective]
 
     @property
     def dynamic(self) -> list[ConfigDoc]:
         return [d for d in self.docs if d.kind == "dynamic"]
 
+    def entry_points(self) -> dict[str, CNode]:
+        """Entrypoints of the effective static configurations, by name (first definition wins)."""
+        out: dict[str, CNode] = {}
+        for s in self.static:
+            eps = s.root.get("entryPoints")
+            for e in eps.entries if eps is not None and eps.is_map else ():
+                out.setdefault(e.key or "", e)
+        return out
+
+    # ---------------------------------------------------------- resources
+    def select(self, kind: str | None = None, protocol: str | None = None, provider: str | None = None) -> list[Resource]:
+        return [r for r in self.resources
+                if (kind is None or r.kind == kind) and (protocol is None or r.protocol == protocol)
+                and (provider is None or r.provider == provider)]
+
+    def references(self, kind: str | None = None, protocol: str | None = None) -> list[Ref]:
+        return [r for r in self.refs if (kind is None or r.kind == kind) and (protocol is None or r.protocol == protocol)]
+
+    def lookup(self, kind: str, protocol: str, provider: str, name: str, namespace: str | None = None,
+               crd_bare: bool = False) -> list[Resource]:
+        """Objects registered as ``name@provider`` (exact, as Traefik looks them up)."""
+        out = []
+        for r in self.resources:
+            if r.kind != kind or r.protocol != protocol or r.provider != provider:
+                continue
+            if r.name == name:
+                out.append(r)
+            elif provider == CRD_PROVIDER and r.namespace is None and r.local_name:
+                # A manifest without metadata.namespace lands in whatever namespace it is applied to.
+                local = normalize(r.local_name)
+                if crd_bare and namespace is None:
+                    continue
+                if name == local or name.endswith("-" + local):
+                    out.append(r)
+        return out
+
+    def resolve(self, ref: Ref) -> Resolution:
+        """Resolve a reference the way Traefik does.
+
+        A bare name resolves in the provider of the object holding it; CRD
+        bare names become ``<namespace>-<name>``; ``name@provider`` resolves
+        in that provider.  ``@internal`` names are always known.  A
+        reference into a provider the project did not load, or whose sources
+        are templates, is UNKNOWN, never MISSING.
+        """
+        if ref.dynamic:
+            return Resolution(UNKNOWN, note="the name is interpolated")
+        kind, proto = ref.kind, ref.protocol
+        provider = ref.provider
+        if provider is None:  # an entryPoint-level reference must name its provider
+            defined = [r for r in self.resources if r.kind == kind and r.protocol == proto and r.name == ref.name and r.active]
+            suggestion = defined[0].qualified if defined else self._suggest(ref)
+            return Resolution(MISSING, defined, suggestion=suggestion, scope="any provider (no @provider given)",
+                              note="entryPoint middlewares must be qualified with @provider")
+        if kind in (TLS_OPTION, TLS_STORE) and ref.name == "default":
+            return Resolution(FOUND)  # the default TLS options/store are global, never provider-qualified
+        if provider == "internal":
+            names = INTERNAL.get((kind, proto), frozenset())
+            prefixes = INTERNAL_PREFIXES.get((kind, proto), ())
+            if ref.name in names or ref.name.startswith(prefixes):
+                return Resolution(FOUND)
+            return Resolution(MISSING, suggestion=_closest(ref.name, sorted(names), "internal"), scope="Traefik's internal provider")
+        if provider not in self.providers:
+            return Resolution(UNKNOWN, note=f"no {provider} configuration is part of the project")
+        if provider in self.incomplete:
+            return Resolution(UNKNOWN, note=self.incomplete[provider])
+        target = ref.target
+        crd_bare = ref.crd and not ref.qualified
+        scope = f'namespace "{ref.namespace}"' if crd_bare and ref.namespace else f"the {provider} provider"
+        found = self.lookup(kind, proto, provider, target, ref.namespace, crd_bare)
+        if crd_bare and not found and ref.namespace is None:
+            found = [r for r in self.select(kind, proto, provider) if r.local_name and normalize(r.local_name) == normalize(ref.name)]
+        active = [r for r in found if r.active]
+        if active:
+            return Resolution(FOUND, active)
+        if kind == SERVICE and provider in ("docker", "swarm"):
+            if any(a.provider == provider and proto in a.protocols and a.active and a.may_be(target) for a in self.auto_services):
+                return Resolution(FOUND)
+        if found:
+            return Resolution(MISSING, found, note=found[0].inactive_reason, scope=scope)
+        if crd_bare:
+            elsewhere = [r for r in self.select(kind, proto, provider)
+                         if r.local_name == ref.name and r.namespace and r.namespace != ref.namespace]
+            if elsewhere:
+                return Resolution(MISSING, elsewhere, scope=scope,
+                                  note=f'it exists in namespace "{elsewhere[0].namespace}"; set namespace: {elsewhere[0].namespace}')
+        return Resolution(MISSING, suggestion=self._suggest(ref), scope=scope)
+
+    def _suggest(self, ref: Ref) -> str | None:
+        """A defined name close to the reference: same provider first, then qualified names elsewhere."""
+        provider = ref.provider
+        pool = [r for r in self.resources if r.kind == ref.kind and r.protocol == ref.protocol and r.active]
+        if ref.crd and not ref.qualified:  # compare names as written in the manifest, within the namespace
+            local = sorted({r.local_name for r in pool if r.provider == provider and r.local_name
+                            and r.namespace in (ref.namespace, None)})
+            for name in local:
+                if name.lower() == ref.name.lower():
+                    return name
+            close = difflib.get_close_matches(ref.name, local, n=1, cutoff=0.75)
+            return close[0] if close else None
+        want = ref.target if provider is not None else ref.name
+        same = [r.name for r in pool if r.provider == provider]
+        for name in same:
+            if name.lower() == want.lower():
+                return _display(ref, name, provider)
+        close = difflib.get_close_matches(want, sorted(set(same)), n=1, cutoff=0.75)
+        if close:
+            return _display(ref, close[0], provider)
+        exact_elsewhere = [r for r in pool if r.provider != provider and want in (r.name, r.local_name)]
+        if exact_elsewhere:
+            return exact_elsewhere[0].qualified
+        others = sorted({r.qualified for r in pool if r.provider != provider})
+        close = difflib.get_close_matches(f"{want}@", [q.split("@")[0] + "@" for q in others], n=1, cutoff=0.8)
+        if close:
+            return next(q for q in others if q.split("@")[0] + "@" == close[0])
+        return None
+
+
+def _display(ref: Ref, name: str, provider: str | None) -> str:
+    """How to write ``name`` in place of the reference: keep its qualification style."""
+    return f"{name}@{provider}" if ref.qualified or provider is None else name
+
+
+def _closest(name: str, names: list[str], provider: str) -> str | None:
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return f"{close[0]}@{provider}" if close else None
+
+
+# ------------------------------------------------------------ classification
+
+
+def _keys(node: CNode) -> set[str]:
+    return {(e.key or "").lower() for e in node.entries} if node.is_map else set()
+
+
+def _static_shaped(key: str, node: CNode) -> bool:
+    if key == "entrypoints":
+        return node.is_map and any(_keys(ep) & _EP_KEYS for ep in node.entries)
+    if key == "certificatesresolvers":
+        return node.is_map and any(_keys(r) & {"acme", "tailscale"} for r in node.entries)
+    shape = _STATIC_SHAPES.get(key)
+    return bool(shape and _keys(node) & shape)
+
+
+def _dynamic_shaped(key: str, node: CNode) -> bool:
+    if key in ("http", "tcp"):
+        return bool(_keys(node) & HTTP_SECTIONS)
+    if key == "udp":
+        return bool(_keys(node) & {"routers", "services"})
+    if key == "tls":
+        return bool(_keys(node) & {"options", "certificates", "stores"})
+    return False
+
 
 def classify(root: CNode) -> str | None:
+    """``"static"``, ``"dynamic"`` or None for a YAML/TOML document root.
+
+    Generic root names (``log``, ``metrics``, ``http``, ``tls``) are common in
+    other tools' files, so a root only counts when its children look like
+    Traefik's; the document must have more Traefik-shaped roots than roots
+    Traefik does not know, and static needs a distinctive root (or two
+    shaped ones).  Traefik v1 files (``frontends``/``backends``) are not
+    recognised.
+    """
     if not root.is_map or not root.entries:
         return None
-    keys = {(e.key or "").lower() for e in root.entries}
-    if keys & DYNAMIC_ROOTS and keys <= DYNAMIC_ROOTS | STATIC_ROOTS:
-        http = root.get("http")
-        if keys & STATIC_ROOTS and not (keys & DYNAMIC_ROOTS - {"tls"}):
+    keys = _keys(root)
+    if keys & _V1_ROOTS:
+        return None
+    static_shaped = {k for k in keys & STATIC_ROOTS if _static_shaped(k, root.get(k))}
+    dynamic_shaped = {k for k in keys & DYNAMIC_ROOTS if _dynamic_shaped(k, root.get(k))}
+    unknown = keys - STATIC_ROOTS - DYNAMIC_ROOTS
+    shaped = len(static_shaped) + len(dynamic_shaped)
+    if shaped == 0 or len(unknown) > shaped:
+        return None
+    if static_shaped & _DISTINCTIVE or len(static_shaped) >= 2:
+        if len(static_shaped) >= len(dynamic_shaped) or static_shaped & {"entrypoints", "providers"}:
             return "static"
-        if http is None or (http.is_map and {(e.key or "").lower() for e in http.entries} & HTTP_SECTIONS):
-            return "dynamic" if not keys & STATIC_ROOTS else "static"
-    if len(keys & STATIC_ROOTS) >= 1 and len(keys & STATIC_ROOTS) * 2 >= len(keys):
-        return "static"
+    if dynamic_shaped:
+        return "dynamic"
     return None
+
+
+# ------------------------------------------------------------------- build
+
+_V2_ONLY_STATIC = ("providers.docker.swarmMode", "pilot", "tracing.jaeger", "tracing.zipkin", "tracing.datadog",
+                   "tracing.instana", "tracing.haystack", "tracing.elastic", "experimental.http3", "providers.marathon",
+                   "providers.rancher", "metrics.influxDB")
+_V3_ONLY_STATIC = ("providers.swarm", "core.defaultRuleSyntax", "tcpServersTransport", "tracing.otlp", "metrics.otlp", "spiffe",
+                   "ocsp")
+
+
+@dataclass
+class _Loaded:
+    """Everything read from the files, before the model is put together."""
+
+    static_docs: list[ConfigDoc] = field(default_factory=list)
+    dynamic_docs: list[ConfigDoc] = field(default_factory=list)
+    compose: list[tuple[compose_mod.ComposeFile, bool]] = field(default_factory=list)  # (file, templated)
+    manifests: list[tuple[kube.Manifest, bool]] = field(default_factory=list)
+    containers: list[kube.TraefikContainer] = field(default_factory=list)
+    files: frozenset[str] = frozenset()  # every path of the run, to tell whether a mounted directory holds a config
 
 
 def build_project(files: list[tuple[str, bytes]], settings) -> Project:
     from golint_traefik.engine import engine_finding
 
     project = Project()
+    loaded = _Loaded(files=frozenset(posixpath.normpath(p) for p, _ in files))
     for path, data in files:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            if path.endswith((".yml", ".yaml")):
-                project.diagnostics.append(engine_finding("E002", Span(path, 1, 1, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start}); not analysed"))
+            if _TRAEFIK_MARKERS.search(data.decode("utf-8", "replace")):
+                project.diagnostics.append(engine_finding(
+                    "E002", Span(path, 1, 1, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start}); not analysed"))
             continue
-        if not path.endswith((".yml", ".yaml")):
-            continue
-        docs = load_documents(path, text)
-        file_docs = []
-        problems = []
-        for d in docs:
-            if d.problem is not None:
-                problems.append(d.problem)
-                continue
-            kind = classify(d.root)
-            if kind:
-                file_docs.append(ConfigDoc(path, kind, d.root))
-        if file_docs or problems and _looks_traefik(text):
+        used, problems, templated = _load_file(path, text, loaded)
+        if used:
             project.texts[path] = text
-            project.docs.extend(file_docs)
+        if problems and templated:
+            # A template that does not parse even with its actions blanked: what it defines is unknown.
+            if _DYNAMIC_MARKERS.search(text):
+                project.incomplete.setdefault("file", f"{path} is a template that cannot be read before rendering")
+            if _CRD_MARKERS.search(text):
+                project.incomplete.setdefault(CRD_PROVIDER, f"{path} is a template that cannot be read before rendering")
+        elif problems and (used or _TRAEFIK_MARKERS.search(text)):
+            project.texts[path] = text
             for pr in problems:
                 project.diagnostics.append(engine_finding("E001", Span(path, pr.line, pr.col, pr.line, pr.col), pr.message))
-    if settings.traefik_version in ("2", "3"):
-        project.version = int(settings.traefik_version)
+    project.docs = loaded.static_docs + loaded.dynamic_docs
+    project.compose_files = [c for c, _ in loaded.compose]
+    project.manifests = [m for m, _ in loaded.manifests]
+    project.traefik_containers = loaded.containers
+    _static_sources(project, loaded)
+    _infer_version(project, loaded, settings)
+    _dynamic_sources(project, loaded)
+    _entrypoint_refs(project)
     return project
 
 
-def _looks_traefik(text: str) -> bool:
-    low = text.lower()
-    return "traefik" in low or "entrypoints" in low or "routers" in low
+def _load_file(path: str, text: str, loaded: _Loaded) -> tuple[bool, list, bool]:
+    """Read one file's documents into ``loaded``: whether any was Traefik's, the parse problems, and
+    whether the file is a Go template (its actions are blanked before parsing, see :mod:`gotemplate`)."""
+    lower = path.lower()
+    text, templated = untemplate(text)
+    used = False
+    if lower.endswith(".toml"):
+        root, problem = load_toml(path, text)
+        if problem is not None:
+            return False, [problem], templated
+        kind = classify(root)
+        if kind:
+            doc = ConfigDoc(path, kind, root, format="toml", templated=templated)
+            (loaded.static_docs if kind == "static" else loaded.dynamic_docs).append(doc)
+            return True, [], templated
+        return False, [], templated
+    if not lower.endswith((".yml", ".yaml")):
+        return False, [], templated
+    src: SourceText | None = None
+    problems = []
+    for d in load_documents(path, text, skip=_IRRELEVANT_DOC.search):
+        if d.problem is not None:
+            problems.append(d.problem)
+            continue
+        root = d.root
+        mans = kube.manifests(root, path)
+        if mans:
+            for m in mans:
+                if m.is_traefik_crd or kube.ingress_annotations(m):
+                    loaded.manifests.append((m, templated))
+                    used = True
+                elif m.kind in kube.WORKLOAD_KINDS:
+                    src = src or SourceText(path, text)
+                    cs = kube.traefik_containers(m, src)
+                    if cs:
+                        loaded.containers.extend(cs)
+                        used = True
+            continue
+        if compose_mod.is_compose(root):
+            src = src or SourceText(path, text)
+            cf = compose_mod.load_compose(path, root, src, loaded.files)
+            if any(s.is_traefik or s.traefik_labels() or s.traefik_labels(deploy=True) for s in cf.services):
+                loaded.compose.append((cf, templated))
+                used = True
+            continue
+        kind = classify(root)
+        if kind:
+            doc = ConfigDoc(path, kind, root, templated=templated)
+            (loaded.static_docs if kind == "static" else loaded.dynamic_docs).append(doc)
+            used = True
+    return used, problems, templated
+
+
+def _settings_tree(settings: list[Setting], origin: str, path: str) -> CNode:
+    pairs = [(s.key, s.value, s.key_span, s.value_span) for s in settings]
+    raws = [s.raw for s in settings]
+    root_span = settings[0].key_span if settings else Span(path, 1, 1, 1, 1)
+    return build_dotted(pairs, origin, root_span, raws=raws)
+
+
+def _static_sources(project: Project, loaded: _Loaded) -> None:
+    for doc in loaded.static_docs:
+        project.static_configs.append(StaticConfig("file", doc.path, doc.root))
+    runners: list[tuple[str, str, list[Setting], bool, list[Setting], str | None]] = []
+    for cf, _ in loaded.compose:
+        for svc in cf.services:
+            if svc.is_traefik:
+                runners.append((f'compose service "{svc.name}"', cf.path, svc.flags, svc.has_args, svc.env, svc.config_file))
+    for tc in loaded.containers:
+        runners.append((tc.manifest.label(), tc.manifest.path, tc.flags, tc.has_args, tc.env, tc.config_file))
+    for owner, path, flags, has_args, env, config_file in runners:
+        # Traefik's loaders run in order file, flags, env and stop at the first that finds something.
+        if flags:
+            why = f"Traefik reads its configuration file ({config_file}) and ignores the flags" if config_file else ""
+            project.static_configs.append(StaticConfig("flags", path, _settings_tree(flags, "flags", path),
+                                                       effective=not config_file, owner=owner, ignored_because=why))
+        if env:
+            if config_file:
+                why = f"Traefik reads its configuration file ({config_file}) and ignores the environment"
+            elif has_args:
+                why = "Traefik reads its command-line flags and ignores TRAEFIK_* variables"
+            else:
+                why = ""
+            project.static_configs.append(StaticConfig("env", path, _settings_tree(env, "env", path),
+                                                       effective=not why, owner=owner, ignored_because=why))
+
+
+def _infer_version(project: Project, loaded: _Loaded, settings) -> None:
+    wanted = str(getattr(settings, "traefik_version", "auto") or "auto")
+    if wanted in ("2", "3"):
+        project.version, project.version_reason = int(wanted), "set by --traefik-version / configuration"
+        return
+    votes: dict[int, list[str]] = {}
+    images = []
+    for cf, _ in loaded.compose:
+        images += [(s.image, f"{cf.path}: image {s.image}") for s in cf.services if s.is_traefik]
+    images += [(c.image, f"{c.manifest.path}: image {c.image}") for c in loaded.containers]
+    for image, why in images:
+        major = compose_mod.image_major(image)
+        if major in (2, 3):
+            votes.setdefault(major, []).append(why)
+    if votes:
+        best = max(votes, key=lambda v: (len(votes[v]), v))
+        project.version, project.version_reason = best, votes[best][0]
+        return
+    for m, _ in loaded.manifests:
+        if m.is_traefik_crd and m.group == "traefik.containo.us":
+            project.version = 2
+            project.version_reason = f"{m.path}: CRD group traefik.containo.us (not served by Traefik v3)"
+            return
+    for s in project.static_configs:
+        for key in _V2_ONLY_STATIC:
+            if s.root.find(key) is not None:
+                project.version, project.version_reason = 2, f"{s.path}: {key} exists only in Traefik v2"
+                return
+        for key in _V3_ONLY_STATIC:
+            if s.root.find(key) is not None:
+                project.version, project.version_reason = 3, f"{s.path}: {key} exists only in Traefik v3"
+                return
+
+
+def _exposed_by_default(project: Project, provider: str) -> bool:
+    """``providers.<provider>.exposedByDefault`` (default true).
+
+    A repository may hold several Traefik deployments; the option is taken
+    as false only when every effective static configuration that configures
+    the provider sets it to false.
+    """
+    values = []
+    for s in project.static:
+        section = s.root.find(f"providers.{provider}")
+        if section is None:
+            continue
+        node = section.get("exposedByDefault") if section.is_map else None
+        values.append(node is not None and node.as_bool() is False)
+    return not values or not all(values)
+
+
+def _add(project: Project, res: Resource, refs: list[Ref]) -> None:
+    project.resources.append(res)
+    for ref in refs:
+        if is_templated(ref.text) or is_templated(ref.namespace):
+            ref.dynamic = True
+    project.refs.extend(refs)
+
+
+def _dynamic_sources(project: Project, loaded: _Loaded) -> None:
+    for doc in loaded.dynamic_docs:
+        project.providers.add("file")
+        for res in extract_dynamic(doc.root, provider="file", source="file", path=doc.path):
+            if is_templated(res.name):
+                res.templated = True
+                project.incomplete.setdefault("file", f"{doc.path} names objects with template actions")
+            _add(project, res, dynamic_refs(res))
+    for cf, templated in loaded.compose:
+        for svc in cf.services:
+            for deploy in (False, True):
+                labels = svc.traefik_labels(deploy)
+                if not labels:
+                    continue
+                provider = ("swarm" if project.version >= 3 else "docker") if deploy else "docker"
+                project.providers.add(provider)
+                enable = svc.enable(deploy)
+                active, reason = True, ""
+                if enable is False:
+                    active, reason = False, f'compose service "{svc.name}" sets traefik.enable=false, so Traefik ignores its labels'
+                elif enable is None and not _exposed_by_default(project, provider):
+                    active = False
+                    reason = (f'compose service "{svc.name}" lacks traefik.enable=true while '
+                              f"providers.{provider}.exposedByDefault is false, so Traefik ignores its labels")
+                pairs, raws, dynamic_keys = compose_mod.label_pairs(labels)
+                if dynamic_keys:
+                    project.incomplete.setdefault(provider, f"{cf.path}: label names use ${{...}} variables")
+                root = build_dotted(pairs, "labels", labels[0].key_span, raws=raws)
+                found = extract_dynamic(root, provider=provider, source="labels", path=cf.path, container=svc.name,
+                                        active=active, inactive_reason=reason)
+                declared = {r.protocol for r in found if r.kind == SERVICE}
+                auto = frozenset({"http", "tcp", "udp"} - declared)
+                project.auto_services.append(AutoService(provider, svc.name, cf.project, auto, active))
+                for res in found:
+                    res.templated = templated
+                    refs = dynamic_refs(res)
+                    for ref in refs:
+                        ref.dynamic = ref.dynamic or _interpolated(ref.node)
+                    _add(project, res, refs)
+        # Containers without traefik labels still get a router and service when exposed by default.
+        for svc in cf.services:
+            if not svc.traefik_labels() and not svc.is_traefik:
+                project.auto_services.append(AutoService("docker", svc.name, cf.project, frozenset({"http"}),
+                                                         _exposed_by_default(project, "docker")))
+    for m, templated in loaded.manifests:
+        if m.is_traefik_crd:
+            project.providers.add(CRD_PROVIDER)
+            for res in extract_crd(m.root, m.kind, m.path):
+                if is_templated(res.local_name):
+                    res.templated = True
+                    project.incomplete.setdefault(CRD_PROVIDER, f"{m.path} names objects with template actions")
+                _add(project, res, crd_refs(res))
+        else:
+            _ingress(project, m)
+
+
+def _interpolated(node: CNode) -> bool:
+    raw = node.raw if node.raw is not None else node.text() or ""
+    return compose_mod.compose_unescape(raw)[1] if node.origin == "labels" else False
+
+
+def _ingress(project: Project, m: kube.Manifest) -> None:
+    """Routers of the ``kubernetes`` (Ingress) provider: their middleware and TLS option annotations."""
+    ann = kube.ingress_annotations(m)
+    mids, opts = ann.get("router.middlewares"), ann.get("router.tls.options")
+    if mids is None and opts is None:
+        return
+    project.providers.add("kubernetes")
+    name_node = m.root.find("metadata.name")
+    res = Resource(ROUTER, "http", normalize(make_id(m.namespace, m.name or "")), "kubernetes", m.root, m.path, "ingress",
+                   name_node.span if name_node is not None else m.root.span, namespace=m.namespace, local_name=m.name,
+                   crd_kind="Ingress", manifest=m.root, templated=is_templated(m.name))
+    refs = [Ref(MIDDLEWARE, "http", n.text().strip(), n, res, "kubernetes", "middlewares")
+            for n in (mids.as_list() if mids is not None else []) if n.text()]
+    if opts is not None and opts.text():
+        refs.append(Ref(TLS_OPTION, "tls", opts.text().strip(), opts, res, "kubernetes", "tls.options"))
+    _add(project, res, refs)
+
+
+def _entrypoint_refs(project: Project) -> None:
+    for s in project.static:
+        eps = s.root.get("entryPoints")
+        for ep in eps.entries if eps is not None and eps.is_map else ():
+            node = ep.find("http.middlewares")
+            for m in node.as_list() if node is not None else []:
+                text = (m.text() or "").strip()
+                if text:
+                    project.refs.append(Ref(MIDDLEWARE, "http", text, m, None, None, "entryPoint",
+                                            entry_point=ep.key, dynamic=_interpolated(m)))
+

@@ -8,6 +8,8 @@ case-insensitively, as Traefik's decoder (paerser) matches them.
 
 from __future__ import annotations
 
+import bisect
+import re
 from typing import Any, Iterator
 
 from golint_traefik.finding import Span
@@ -27,7 +29,7 @@ class CNode:
     Traefik's case-insensitive matching.
     """
 
-    __slots__ = ("kind", "key", "key_span", "span", "value", "entries", "_index", "items", "origin", "tag")
+    __slots__ = ("kind", "key", "key_span", "span", "value", "entries", "_index", "items", "origin", "tag", "raw")
 
     def __init__(
         self,
@@ -50,6 +52,9 @@ class CNode:
         self.entries: list[CNode] = []
         self._index: dict[str, CNode] = {}
         self.items: list[CNode] = []
+        # The scalar's text as written in the source when it differs from
+        # ``value`` (a compose value before ``$$`` unescaping); else None.
+        self.raw: str | None = None
 
     # ------------------------------------------------------------ building
     def add(self, child: "CNode") -> "CNode":
@@ -130,12 +135,53 @@ class CNode:
         return None
 
     def as_list(self) -> list["CNode"]:
-        """A sequence's items; a scalar as a one-item list (labels and flags use comma lists)."""
+        """The items of a list option as Traefik decodes it.
+
+        A sequence gives its items.  A scalar is split on commas with each
+        part trimmed, the way paerser fills a ``[]string`` from a label, a
+        flag, an environment variable or a plain string in a file; every part
+        becomes its own node whose span covers just that part when the
+        scalar's text can be mapped back onto the source (one line, no escape
+        sequences), else the whole scalar.
+        """
         if self.kind == SEQ:
             return list(self.items)
-        if self.kind == SCALAR and self.value is not None:
-            return [self]
-        return []
+        if self.kind != SCALAR or self.value is None:
+            return []
+        text = self.text() or ""
+        if "," not in text:
+            return [self] if text.strip() else []
+        out: list[CNode] = []
+        offset = 0
+        for part in text.split(","):
+            lead = len(part) - len(part.lstrip())
+            value = part.strip()
+            if value:
+                span = self.sub_span(offset + lead, offset + lead + len(value))
+                node = CNode(SCALAR, span, value=value, key=self.key, key_span=self.key_span, origin=self.origin)
+                out.append(node)
+            offset += len(part) + 1
+        return out
+
+    def sub_span(self, start: int, end: int) -> Span:
+        """The span of characters ``start:end`` of this scalar's text, if it can be placed exactly.
+
+        That is possible when the scalar sits on one line and its span is as
+        wide as its text (plain style) or two wider (quoted, no escapes);
+        otherwise the whole scalar's span is returned.
+        """
+        s = self.span
+        text = self.text()
+        if text is None or s.line != s.end_line or (self.raw is not None and self.raw != text):
+            return s
+        width = s.end_col - s.col
+        if width == len(text):
+            shift = 0
+        elif width == len(text) + 2:
+            shift = 1
+        else:
+            return s
+        return Span(s.path, s.line, s.col + shift + start, s.line, s.col + shift + end)
 
     def walk(self) -> Iterator["CNode"]:
         """Every node below and including this one, depth first, without recursion."""
@@ -156,26 +202,158 @@ def scalar(value: Any, span: Span, **kw) -> CNode:
     return CNode(SCALAR, span, value=value, **kw)
 
 
-def build_dotted(pairs: list[tuple[str, str, Span, Span]], origin: str, root_span: Span) -> CNode:
+_INDEX = re.compile(r"^(.*[^\[])(\[\d+\])$")
+_INDEX_KEY = re.compile(r"^\[(\d+)\]$")
+
+
+def split_dotted(dotted: str) -> list[str]:
+    """Split a label/flag key into segments; ``a.b[0].c`` gives ``a, b, [0], c`` as paerser does."""
+    parts: list[str] = []
+    for part in dotted.split("."):
+        m = _INDEX.match(part)
+        if m:
+            parts.extend((m.group(1), m.group(2)))
+        else:
+            parts.append(part)
+    return parts
+
+
+def build_dotted(
+    pairs: list[tuple[str, str, Span, Span]], origin: str, root_span: Span, *, raws: list[str | None] | None = None
+) -> CNode:
     """Build a tree from dotted keys, as labels and CLI flags are written.
 
     ``pairs`` holds ``(dotted_key, value, key_span, value_span)``.  Every
     intermediate map node takes the key span of the first entry that created
-    it.  Keys keep their original spelling; lookups stay case-insensitive.
+    it.  Keys keep their original spelling and merge case-insensitively, as
+    paerser merges label segments (``routers.API`` and ``routers.api`` are one
+    router, named after the first spelling).  ``name[0]`` segments (struct
+    slices in labels) become sequences ordered by index.  ``raws`` gives, per
+    pair, the value as written when it differs from ``value``.
+
+    A key that is both set and has sub-keys (``--api=true`` and
+    ``--api.dashboard=true``, pointer options in paerser) becomes one map
+    node whose ``value`` keeps the switch's value.
     """
     root = CNode(MAP, root_span, origin=origin)
-    for dotted, value, key_span, value_span in pairs:
-        parts = dotted.split(".")
+    for i, (dotted, value, key_span, value_span) in enumerate(pairs):
+        parts = split_dotted(dotted)
+        segments = _segment_spans(dotted, parts, key_span)
         node = root
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
+        for j, part in enumerate(parts):
+            last = j == len(parts) - 1
             existing = node.get(part) if node.kind == MAP else None
             if last:
-                node.add(scalar(value, value_span, key=part, key_span=key_span, origin=origin))
+                if existing is not None and existing.kind == MAP:
+                    # "--api.dashboard=true" then "--api=true": one section that is also switched on.
+                    existing.value = value
+                    continue
+                leaf = scalar(value, value_span, key=part, key_span=key_span, origin=origin)
+                if raws is not None and raws[i] is not None:
+                    leaf.raw = raws[i]
+                node.add(leaf)
             elif existing is not None and existing.kind == MAP:
                 node = existing
+            elif existing is not None and existing.kind == SCALAR and not existing.entries:
+                # "--api=true" then "--api.dashboard=true": the switch becomes a section keeping its value.
+                existing.kind = MAP
+                existing.key_span = segments[j] if existing.key_span is None else existing.key_span
+                node = existing
             else:
-                child = CNode(MAP, key_span, key=part, key_span=key_span, origin=origin)
+                child = CNode(MAP, key_span, key=part, key_span=segments[j], origin=origin)
                 node.add(child)
                 node = child
+    _index_maps_to_seqs(root)
     return root
+
+
+def _segment_spans(dotted: str, parts: list[str], key_span: Span) -> list[Span]:
+    """Span of each segment of a dotted key, when the key sits on one line at the end of ``key_span``.
+
+    ``key_span`` covers the key as written, which may carry a prefix the
+    dotted key lacks (``traefik.`` of a label, ``--`` of a flag).
+    """
+    width = key_span.end_col - key_span.col
+    if key_span.line != key_span.end_line or width < len(dotted):
+        return [key_span] * len(parts)
+    col = key_span.end_col - len(dotted)
+    out: list[Span] = []
+    for part in parts:
+        if part.startswith("[") and out:
+            col -= 1  # "name[0]": no dot between the name and its index
+        out.append(Span(key_span.path, key_span.line, col, key_span.line, col + len(part)))
+        col += len(part) + 1
+    return out
+
+
+def _index_maps_to_seqs(root: CNode) -> None:
+    """Turn maps whose keys are all ``[n]`` into sequences (label/flag struct slices)."""
+    for node in list(root.walk()):
+        if node.kind != MAP or not node.entries:
+            continue
+        keyed = [(_INDEX_KEY.match(e.key or ""), e) for e in node.entries]
+        if not all(m for m, _ in keyed):
+            continue
+        node.kind = SEQ
+        node.items = [e for _, e in sorted(keyed, key=lambda t: int(t[0].group(1)))]  # type: ignore[union-attr]
+        for item in node.items:
+            item.key = None  # sequence items have no key; key_span still points at the label/flag
+        node.entries = []
+        node._index = {}
+
+
+def iter_paths(node: CNode, prefix: str = "") -> Iterator[tuple[str, CNode]]:
+    """``(dotted path, node)`` for every node below ``node``; sequence items appear as ``name[i]``."""
+    stack: list[tuple[str, CNode]] = [(prefix, node)]
+    while stack:
+        path, cur = stack.pop()
+        if cur is not node:
+            yield path, cur
+        if cur.kind == MAP:
+            kids = [(f"{path}.{e.key}" if path else (e.key or ""), e) for e in cur.entries]
+        elif cur.kind == SEQ:
+            kids = [(f"{path}[{i}]", e) for i, e in enumerate(cur.items)]
+        else:
+            kids = []
+        stack.extend(reversed(kids))
+
+
+class SourceText:
+    """A file's text with helpers to place substrings of a node's region.
+
+    Used where one source scalar holds several configuration entries (a
+    ``key=value`` label, a ``--flag=value`` command line): the parts are
+    found in the scalar's region of the file, in order, so each gets its own
+    exact span.
+    """
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.text = text
+        self._starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self._starts.append(i + 1)
+
+    def offset(self, line: int, col: int) -> int:
+        if line - 1 >= len(self._starts):
+            return len(self.text)
+        return min(self._starts[line - 1] + col - 1, len(self.text))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return i + 1, offset - self._starts[i] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.position(start)
+        eline, ecol = self.position(end)
+        return Span(self.path, line, col, eline, ecol)
+
+    def region(self, span: Span) -> tuple[int, int]:
+        return self.offset(span.line, span.col), self.offset(span.end_line, span.end_col)
+
+    def find(self, needle: str, lo: int, hi: int) -> int:
+        """Offset of ``needle`` in ``text[lo:hi]``, or -1."""
+        if not needle:
+            return -1
+        return self.text.find(needle, lo, hi)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -71,10 +72,16 @@ def split_documents(text: str) -> list[tuple[int, str]]:
     return chunks
 
 
-def load_documents(path: str, text: str) -> list[YamlDoc]:
-    """All documents of a YAML stream; broken ones carry a :class:`YamlProblem`."""
+def load_documents(path: str, text: str, skip: Callable[[str], bool] | None = None) -> list[YamlDoc]:
+    """All documents of a YAML stream; broken ones carry a :class:`YamlProblem`.
+
+    ``skip(chunk)`` may reject a document by its text before it is parsed
+    (parsing is the expensive part; e.g. multi-megabyte CRD definitions).
+    """
     docs: list[YamlDoc] = []
     for offset, chunk in split_documents(text):
+        if skip is not None and skip(chunk):
+            continue
         try:
             node = _yaml().compose(chunk)
         except MarkedYAMLError as exc:

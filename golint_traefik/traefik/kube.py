@@ -1,0 +1,154 @@
+"""Kubernetes manifests: Traefik CRDs, Traefik workloads, Ingress annotations.
+
+A document is a manifest when its root has string ``apiVersion`` and
+``kind``.  Three sorts matter:
+
+* Traefik CRDs (group ``traefik.io`` or, before v3, ``traefik.containo.us``;
+  kinds in :data:`~golint_traefik.traefik.resources.CRD_KINDS`): dynamic
+  configuration of the ``kubernetescrd`` provider;
+* workloads (Deployment, DaemonSet, StatefulSet, Pod, ...) with a container
+  running the ``traefik`` image: its ``command``/``args`` flags and
+  ``TRAEFIK_*`` env are static configuration;
+* Ingresses with ``traefik.ingress.kubernetes.io/router.*`` annotations:
+  routers of the ``kubernetes`` provider whose middlewares and TLS options
+  refer to other providers' objects.
+
+``kind: List`` documents are unpacked.  Everything else is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from golint_traefik.traefik.cmdline import Setting, env_settings, parse_flags, tokens
+from golint_traefik.traefik.compose import image_is_traefik
+from golint_traefik.traefik.resources import CRD_KINDS
+from golint_traefik.traefik.tree import CNode, SourceText
+
+TRAEFIK_GROUPS = ("traefik.io", "traefik.containo.us")
+_CONFIG_FILE = re.compile(r"^(?:/etc/traefik)?/traefik\.(?:toml|ya?ml)$")
+WORKLOAD_KINDS = frozenset({"Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Pod", "Job", "CronJob"})
+INGRESS_ANNOTATION = "traefik.ingress.kubernetes.io/"
+
+
+@dataclass
+class Manifest:
+    path: str
+    root: CNode
+    api_version: str
+    kind: str
+    name: str | None
+    namespace: str | None
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+    @property
+    def is_traefik_crd(self) -> bool:
+        return self.group in TRAEFIK_GROUPS and self.kind in CRD_KINDS
+
+    def label(self) -> str:
+        ns = f"{self.namespace}/" if self.namespace else ""
+        return f'{self.kind} "{ns}{self.name}"'
+
+
+@dataclass
+class TraefikContainer:
+    """A container running Traefik in a Kubernetes workload."""
+
+    manifest: Manifest
+    node: CNode
+    image: str | None
+    flags: list[Setting] = field(default_factory=list)
+    has_args: bool = False
+    env: list[Setting] = field(default_factory=list)
+    config_file: str | None = None
+
+
+def manifests(root: CNode, path: str) -> list[Manifest]:
+    """The manifests of a YAML document (several for ``kind: List``), or [] if it is not one."""
+    info = _manifest(root, path)
+    if info is None:
+        return []
+    if info.kind == "List":
+        items = root.get("items")
+        return [m for it in (items.items if items is not None and items.is_seq else ()) for m in manifests(it, path)]
+    return [info]
+
+
+def _manifest(root: CNode, path: str) -> Manifest | None:
+    if not root.is_map:
+        return None
+    api, kind = root.get("apiVersion"), root.get("kind")
+    if api is None or kind is None or not isinstance(api.value, str) or not isinstance(kind.value, str):
+        return None
+    meta = root.get("metadata")
+    name = meta.get("name") if meta is not None else None
+    ns = meta.get("namespace") if meta is not None else None
+    return Manifest(path, root, api.value, kind.value, name.text() if name is not None else None,
+                    ns.text() if ns is not None else None)
+
+
+def pod_spec(m: Manifest) -> CNode | None:
+    if m.kind == "Pod":
+        return m.root.get("spec")
+    if m.kind == "CronJob":
+        return m.root.find("spec.jobTemplate.spec.template.spec")
+    return m.root.find("spec.template.spec")
+
+
+def traefik_containers(m: Manifest, src: SourceText) -> list[TraefikContainer]:
+    if m.kind not in WORKLOAD_KINDS:
+        return []
+    spec = pod_spec(m)
+    containers = spec.get("containers") if spec is not None else None
+    out: list[TraefikContainer] = []
+    for c in containers.items if containers is not None and containers.is_seq else ():
+        if not c.is_map:
+            continue
+        image = c.get("image")
+        image_text = image.text() if image is not None else None
+        if not image_is_traefik(image_text):
+            continue
+        tc = TraefikContainer(m, c, image_text)
+        toks = []
+        for key in ("command", "args"):
+            node = c.get(key)
+            if node is not None:
+                toks.extend(tokens(node, src))
+        tc.flags, tc.has_args = parse_flags(toks, src)
+        env = c.get("env")
+        if env is not None:
+            tc.env = env_settings(env, src, compose=False)
+        tc.config_file = _config_file(c, tc.flags)
+        out.append(tc)
+    return out
+
+
+def _config_file(container: CNode, flags: list[Setting]) -> str | None:
+    for s in flags:
+        if s.key.lower() == "configfile":
+            return f"--configFile={s.value}"
+    mounts = container.get("volumeMounts")
+    for m in mounts.items if mounts is not None and mounts.is_seq else ():
+        path = m.get("mountPath") if m.is_map else None
+        target = path.text() if path is not None else None
+        # Only a file mount is certain; a directory (ConfigMap) may hold anything.
+        if target and _CONFIG_FILE.match(target):
+            return f"a file mounted at {target}"
+    return None
+
+
+def ingress_annotations(m: Manifest) -> dict[str, CNode]:
+    """``router.*`` Traefik annotations of an Ingress, keyed by the part after the prefix (lower-cased)."""
+    if m.kind != "Ingress" or not m.api_version.startswith(("networking.k8s.io/", "extensions/")):
+        return {}
+    ann = m.root.find("metadata.annotations")
+    out: dict[str, CNode] = {}
+    for e in ann.entries if ann is not None and ann.is_map else ():
+        key = e.key or ""
+        if key.startswith(INGRESS_ANNOTATION):
+            out[key[len(INGRESS_ANNOTATION):].lower()] = e
+    return out
