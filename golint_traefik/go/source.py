@@ -38,9 +38,8 @@ def parser() -> ts.Parser:
 
 
 _IMPORTS_Q = """
-(import_spec name: (_)? @name path: (interpreted_string_literal) @path) @spec
+(import_spec name: (_)? @name path: (_) @path) @spec
 """
-_PACKAGE_Q = "(package_clause (package_identifier) @name)"
 
 
 class GoFile:
@@ -54,6 +53,16 @@ class GoFile:
         self.root: Node = self.tree.root_node
         self._ascii = src.isascii()
         self._bom = src.startswith(b"\xef\xbb\xbf")
+        # Per-file results shared by rules (analysis helpers key them by module name).
+        self.memo: dict = {}
+
+    def memo_get(self, key, compute):
+        """``memo[key]``, computing and storing it on first use."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = compute()
+            return value
 
     # ------------------------------------------------------------------ text
     def text(self, node: Node) -> str:
@@ -120,34 +129,38 @@ class GoFile:
 
     @cached_property
     def package_name(self) -> str:
-        caps = self.captures(_PACKAGE_Q)
-        names = caps.get("name", [])
-        return self.text(names[0]) if names else ""
+        for child in self.root.named_children:  # the package clause is a top-level node: no tree walk
+            if child.type == "package_clause":
+                name = next((c for c in child.named_children if c.type == "package_identifier"), None)
+                return self.text(name) if name is not None else ""
+        return ""
+
+    @cached_property
+    def _import_specs(self) -> tuple[tuple[str | None, str], ...]:
+        """(written name or None, path) per import spec; only the top-level import blocks are searched."""
+        out = []
+        for decl in self.root.named_children:
+            if decl.type != "import_declaration":
+                continue
+            for caps in self.matches(_IMPORTS_Q, decl):
+                name_nodes = caps.get("name")
+                out.append((self.text(name_nodes[0]) if name_nodes else None, self.text(caps["path"][0]).strip('"`')))
+        return tuple(out)
 
     @cached_property
     def imports(self) -> dict[str, str]:
-        """Local name -> import path.  Dot imports map ``"."`` to a list via :attr:`dot_imports`."""
+        """Local name -> import path.  Dot imports are in :attr:`dot_imports`; blank imports are left out."""
         out: dict[str, str] = {}
-        for caps in self.matches(_IMPORTS_Q):
-            path = self.text(caps["path"][0]).strip('"')
-            name_nodes = caps.get("name")
-            if name_nodes:
-                name = self.text(name_nodes[0])
-                if name in (".", "_"):
-                    continue
-            else:
-                name = default_import_name(path)
-            out[name] = path
+        for name, path in self._import_specs:
+            if name in (".", "_"):
+                continue
+            out[name or default_import_name(path)] = path
         return out
 
     @cached_property
     def dot_imports(self) -> frozenset[str]:
-        paths = set()
-        for caps in self.matches(_IMPORTS_Q):
-            name_nodes = caps.get("name")
-            if name_nodes and self.text(name_nodes[0]) == ".":
-                paths.add(self.text(caps["path"][0]).strip('"'))
-        return frozenset(paths)
+        """Import paths imported with ``.``."""
+        return frozenset(path for name, path in self._import_specs if name == ".")
 
     def local_names(self, import_path: str) -> frozenset[str]:
         """The identifiers this file uses for ``import_path`` (usually one)."""
@@ -181,6 +194,7 @@ class GoPackage:
     def __init__(self, directory: str, files: list[GoFile]):
         self.directory = directory
         self.files = files
+        self.memo: dict = {}
 
     def same_package(self, f: GoFile) -> list[GoFile]:
         """Files that share ``f``'s package clause (``foo`` and ``foo_test`` are separate)."""

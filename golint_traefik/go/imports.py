@@ -1,0 +1,127 @@
+"""Which package an identifier, call or type refers to, from the import block alone.
+
+``context.WithCancel(...)`` is a call into package ``context`` only if the file
+imports ``"context"`` under the name ``context`` (or an alias) and no local
+declaration shadows that name at the call; ``WithCancel(...)`` is one if the
+file dot-imports ``"context"``.  Rules ask :func:`calls` for the calls they
+care about and get only the ones that really go to the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from golint_traefik.go.scope import resolve
+from golint_traefik.go.source import GoFile, Node
+
+# Import paths that name the same API (x/net/context re-exports the standard package).
+CONTEXT = ("context", "golang.org/x/net/context")
+SYNC = ("sync",)
+TIME = ("time",)
+
+
+@dataclass(frozen=True)
+class PkgCall:
+    """A call of ``path.name(...)``; ``callee`` is the selector or (dot import) identifier."""
+
+    call: Node
+    path: str
+    name: str
+    callee: Node
+
+    @property
+    def qualified(self) -> str:
+        """``pkg.Name`` as the docs spell it (last path element of the import path)."""
+        return f"{self.path.rsplit('/', 1)[-1]}.{self.name}"
+
+
+def local_names(file: GoFile, paths: Iterable[str]) -> dict[str, str]:
+    """Local name -> import path, for the given import paths."""
+    wanted = set(paths)
+    return {n: p for n, p in file.imports.items() if p in wanted}
+
+
+def dot_imported(file: GoFile, paths: Iterable[str]) -> str | None:
+    return next((p for p in paths if p in file.dot_imports), None)
+
+
+def imports_any(file: GoFile, paths: Iterable[str]) -> bool:
+    paths = tuple(paths)
+    return bool(local_names(file, paths)) or dot_imported(file, paths) is not None
+
+
+def package_of(file: GoFile, ident: Node, paths: Iterable[str]) -> str | None:
+    """The import path ``ident`` (an operand like ``context`` in ``context.X``) names, if any."""
+    path = local_names(file, paths).get(file.text(ident))
+    if path is None or resolve(file, ident) is not None:
+        return None
+    return path
+
+
+def _calls_query(names: tuple[str, ...]) -> str:
+    alts = " ".join(f'"{n}"' for n in names)
+    return (
+        "(call_expression function: [(selector_expression operand: (identifier) @pkg field: (field_identifier) @fn)"
+        f" (identifier) @fn] (#any-of? @fn {alts})) @call"
+    )
+
+
+def calls(file: GoFile, paths: Iterable[str], names: Iterable[str], node: Node | None = None) -> Iterator[PkgCall]:
+    """Calls of any of ``names`` from the package(s) ``paths``, in source order."""
+    paths, names = tuple(paths), tuple(sorted(names))
+    aliases = local_names(file, paths)
+    dot = dot_imported(file, paths)
+    if not aliases and dot is None:
+        return
+    if not any(n.encode() in file.src for n in names):
+        return
+    for caps in file.matches(_calls_query(names), node):
+        call, fn = caps["call"][0], caps["fn"][0]
+        pkg = caps.get("pkg")
+        if pkg:
+            path = package_of(file, pkg[0], paths)
+            callee = fn.parent
+        else:
+            path = dot if dot is not None and resolve(file, fn) is None else None
+            callee = fn
+        if path is not None:
+            yield PkgCall(call, path, file.text(fn), callee)
+
+
+def is_type(file: GoFile, node: Node | None, paths: Iterable[str], name: str, *, pointer: bool | None = None) -> bool:
+    """Whether the type expression ``node`` is ``pkg.name`` (``pointer``: True = only ``*T``,
+    False = only ``T``, None = either)."""
+    if node is None:
+        return False
+    is_ptr = node.type == "pointer_type"
+    if is_ptr:
+        node = node.named_children[0] if node.named_child_count else None
+        if node is None:
+            return False
+    if pointer is not None and pointer != is_ptr:
+        return False
+    paths = tuple(paths)
+    if node.type == "qualified_type":
+        pkg, tname = node.child_by_field_name("package"), node.child_by_field_name("name")
+        return (pkg is not None and tname is not None and file.text(tname) == name
+                and local_names(file, paths).get(file.text(pkg)) is not None)
+    if node.type == "type_identifier":
+        return file.text(node) == name and dot_imported(file, paths) is not None
+    return False
+
+
+def is_constructed(file: GoFile, expr: Node | None, paths: Iterable[str], name: str) -> bool:
+    """Whether ``expr`` builds a ``pkg.name`` value: ``T{}``, ``&T{}``, ``new(T)``."""
+    if expr is None:
+        return False
+    if expr.type == "unary_expression" and expr.named_child_count == 1 and file.text(expr).startswith("&"):
+        expr = expr.named_children[0]
+    if expr.type == "composite_literal":
+        return is_type(file, expr.child_by_field_name("type"), paths, name, pointer=False)
+    if expr.type == "call_expression":
+        fn, args = expr.child_by_field_name("function"), expr.child_by_field_name("arguments")
+        if fn is not None and fn.type == "identifier" and file.text(fn) == "new" and args is not None \
+                and args.named_child_count == 1:
+            return is_type(file, args.named_children[0], paths, name, pointer=False)
+    return False
