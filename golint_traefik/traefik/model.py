@@ -164,7 +164,13 @@ class Project:
     incomplete: dict[str, str] = field(default_factory=dict)  # provider -> why its objects cannot all be known
     auto_services: list[AutoService] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    # Every decodable file of the run, used or not (Helm values, unrelated YAML): rules may search them
+    # for settings made outside the files the model reads (see TR208).
+    all_texts: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Finding] = field(default_factory=list)
+    # YAML keys written twice in one mapping of a Traefik-relevant document (not templated):
+    # (what the document is: "static" | "dynamic" | "compose", first, later).
+    yaml_duplicates: list[tuple[str, CNode, CNode]] = field(default_factory=list)
 
     # ------------------------------------------------------------ sources
     @property
@@ -334,6 +340,32 @@ def _dynamic_shaped(key: str, node: CNode) -> bool:
     return False
 
 
+# Root keys of the Traefik Helm chart's values that Traefik's own configuration never has.
+_HELM_ROOTS = frozenset(k.lower() for k in (
+    "ingressRoute", "additionalArguments", "globalArguments", "deployment", "ports", "persistence",
+    "podSecurityContext", "securityContext", "ingressClass", "gatewayClass", "tlsOptions", "tlsStore",
+    "extraObjects", "autoscaling", "updateStrategy", "serviceAccount", "hub",
+))
+
+
+def _helm_values(root: CNode) -> bool:
+    """The Traefik Helm chart's values, which look like a static configuration but are not one.
+
+    They have chart-only root keys, or ``enabled`` switches under the static
+    sections (``providers.kubernetesCRD.enabled``, ``accessLog.enabled``):
+    no Traefik option is named ``enabled``.
+    """
+    if _keys(root) & _HELM_ROOTS:
+        return True
+    for section in root.entries:
+        if (section.key or "").lower() not in STATIC_ROOTS or not section.is_map:
+            continue
+        for child in section.entries:
+            if (child.key or "").lower() == "enabled" or "enabled" in _keys(child):
+                return True
+    return False
+
+
 def classify(root: CNode) -> str | None:
     """``"static"``, ``"dynamic"`` or None for a YAML/TOML document root.
 
@@ -356,6 +388,8 @@ def classify(root: CNode) -> str | None:
     if shaped == 0 or len(unknown) > shaped:
         return None
     if static_shaped & _DISTINCTIVE or len(static_shaped) >= 2:
+        if _helm_values(root):
+            return None
         if len(static_shaped) >= len(dynamic_shaped) or static_shaped & {"entrypoints", "providers"}:
             return "static"
     if dynamic_shaped:
@@ -382,6 +416,7 @@ class _Loaded:
     manifests: list[tuple[kube.Manifest, bool]] = field(default_factory=list)
     containers: list[kube.TraefikContainer] = field(default_factory=list)
     files: frozenset[str] = frozenset()  # every path of the run, to tell whether a mounted directory holds a config
+    duplicates: list[tuple[str, CNode, CNode]] = field(default_factory=list)  # see Project.yaml_duplicates
 
 
 def build_project(files: list[tuple[str, bytes]], settings) -> Project:
@@ -397,6 +432,7 @@ def build_project(files: list[tuple[str, bytes]], settings) -> Project:
                 project.diagnostics.append(engine_finding(
                     "E002", Span(path, 1, 1, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start}); not analysed"))
             continue
+        project.all_texts[path] = text
         used, problems, templated = _load_file(path, text, loaded)
         if used:
             project.texts[path] = text
@@ -414,6 +450,7 @@ def build_project(files: list[tuple[str, bytes]], settings) -> Project:
     project.compose_files = [c for c, _ in loaded.compose]
     project.manifests = [m for m, _ in loaded.manifests]
     project.traefik_containers = loaded.containers
+    project.yaml_duplicates = loaded.duplicates
     _static_sources(project, loaded)
     _infer_version(project, loaded, settings)
     _dynamic_sources(project, loaded)
@@ -465,12 +502,16 @@ def _load_file(path: str, text: str, loaded: _Loaded) -> tuple[bool, list, bool]
             if any(s.is_traefik or s.traefik_labels() or s.traefik_labels(deploy=True) for s in cf.services):
                 loaded.compose.append((cf, templated))
                 used = True
+                if not templated:
+                    loaded.duplicates.extend(("compose", a, b) for a, b in d.duplicates or ())
             continue
         kind = classify(root)
         if kind:
             doc = ConfigDoc(path, kind, root, templated=templated)
             (loaded.static_docs if kind == "static" else loaded.dynamic_docs).append(doc)
             used = True
+            if not templated:
+                loaded.duplicates.extend((kind, a, b) for a, b in d.duplicates or ())
     return used, problems, templated
 
 
