@@ -1,21 +1,30 @@
 """Traefik's configuration options: every key, its type and default, for v2 and v3.
 
 The data lives in ``data/options-v2.txt`` and ``data/options-v3.txt``, one
-option per line (see the header of those files).  This module answers the
+option per line (see the header of those files), written from Traefik's
+reference documentation and configuration structs.  This module answers the
 questions rules ask about a key, the way Traefik's decoder (paerser) answers
 them:
 
-* :func:`lookup` -- the option at a path of keys as written (keys match
-  case-insensitively; a ``<name>`` placeholder or any name matches the items
-  of a map of named objects, an index or ``[]`` the items of a list);
+* :func:`lookup` / :func:`option` -- the :class:`OptionInfo` at a path of
+  keys as written (keys match case-insensitively; ``<name>`` or any name
+  matches the items of a map of named objects, an index or ``[]`` the items
+  of a list), or at a dotted path in catalog spelling; ``info.default`` is
+  the documented default;
 * :func:`children` / :func:`suggest` -- what may appear below an option, and
   a "did you mean" for a key that is not one of them;
 * :func:`walk` -- every node of a configuration tree with its option (or
   None for a key Traefik does not know), for files, labels, flags and env;
-* :func:`value_problem` -- why a scalar value fails to decode (bad bool,
-  int, duration, ...), or None;
+* :func:`value_problem`, :func:`shape_problem`, :func:`empty_problem`,
+  :func:`null_problem` -- why a value does not decode as its option, or
+  decodes as something else;
 * :func:`parse_duration` -- a duration as Traefik parses it (a bare integer
-  is seconds, anything else Go's ``time.ParseDuration``).
+  is seconds, anything else Go's ``time.ParseDuration``);
+* :func:`label_decoded`, :func:`provider_label` -- which container labels
+  the docker/swarm providers read;
+* :func:`project_sources` -- the trees of a project (static configurations,
+  file-provider files, container labels) with what Traefik does when one
+  fails to decode, for the structure rules (TR1xx).
 
 Sources differ in small ways that :func:`walk` and :func:`lookup` handle:
 
@@ -430,6 +439,8 @@ def walk(version: int, kind: str, top: CNode, source: str = FILE) -> Iterator[Vi
                 found.append((e, info._item, here))
         elif info.is_object_list and node.is_seq:
             for i, item in enumerate(node.items):
+                if not item.is_map:
+                    continue  # a plain value where an object is expected: the list's shape_problem
                 here = parts + (i,)
                 yield Visit(item, info._item, info, here)
                 found.append((item, info._item, here))
@@ -657,6 +668,15 @@ def empty_problem(info: OptionInfo, node: CNode, source: str = FILE) -> str | No
     return None
 
 
+def null_problem(info: OptionInfo, node: CNode, source: str = FILE) -> str | None:
+    """A section that may be empty written as a key with no value (``api:``): Traefik drops it, nothing is enabled."""
+    if source != FILE or not node.is_scalar or node.value is not None or not info.is_container:
+        return None
+    if not info.allow_empty(source):
+        return None
+    return f'has no value, so Traefik drops it and {info.name} stays disabled; write "{node.key}: {{}}" to enable it'
+
+
 # ------------------------------------------------------------------- labels
 
 
@@ -717,15 +737,6 @@ def env_root_prefix_match(version: int, key: str) -> bool:
     """
     up = key.upper()
     return any(up.startswith(name.upper()) for name in root_keys(version, STATIC))
-
-
-def null_problem(info: OptionInfo, node: CNode, source: str = FILE) -> str | None:
-    """A section that may be empty written as a key with no value (``api:``): Traefik drops it, nothing is enabled."""
-    if source != FILE or not node.is_scalar or node.value is not None or not info.is_container:
-        return None
-    if not info.allow_empty(source):
-        return None
-    return f'has no value, so Traefik drops it and {info.name} stays disabled; write "{node.key}: {{}}" to enable it'
 
 
 # ----------------------------------------------------------- the project
