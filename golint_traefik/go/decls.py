@@ -8,6 +8,7 @@ is declared with that type.  These helpers index the package once
 
 from __future__ import annotations
 
+from golint_traefik.go import imports
 from golint_traefik.go.scope import Binding, resolve
 from golint_traefik.go.source import GoFile, GoPackage, Node
 
@@ -77,3 +78,106 @@ def _memo(package: GoPackage | None, key, build):
     except KeyError:
         value = package.memo[key] = build()
         return value
+
+
+def has_type(package: GoPackage | None, file: GoFile, expr: Node, paths, name: str) -> bool | None:
+    """Whether ``expr`` (a variable ``x`` or a field selector ``s.f``) is declared as ``pkg.name``
+    or ``*pkg.name``: True, False, or None when the declaration says nothing either way.
+
+    A local or package variable counts by its written type or by its initialiser (``T{}``,
+    ``&T{}``, ``new(T)``); a field selector by the declared types of every struct field of the
+    package with that name (all must agree).
+    """
+    while expr.type == "parenthesized_expression" and expr.named_child_count == 1:
+        expr = expr.named_children[0]
+    if expr.type == "identifier":
+        b = resolve(file, expr)
+        owner = file
+        if b is None:
+            found = package_var(package, file, file.text(expr))
+            if found is None:
+                return None
+            owner, b = found
+        if b.type is not None:
+            return imports.is_type(owner, b.type, paths, name)
+        if b.value is None:
+            return None
+        if imports.is_constructed(owner, b.value, paths, name):
+            return True
+        value = b.value
+        if value.type == "unary_expression" and value.named_child_count == 1:
+            value = value.named_children[0]
+        return False if value.type == "composite_literal" else None
+    if expr.type == "selector_expression":
+        field = expr.child_by_field_name("field")
+        fields = field_types(package, file).get(file.text(field)) if field is not None else None
+        if not fields:
+            return None
+        typed = [imports.is_type(g, t, paths, name) for g, t in fields]
+        return True if all(typed) else False if not any(typed) else None
+    return None
+
+
+_FUNCS_Q = "[(function_declaration name: (identifier) @name) (method_declaration name: (field_identifier) @name)] @func"
+
+
+def receiver_type(file: GoFile, method: Node) -> str | None:
+    """The base type name of a method's receiver (``*T``, ``T[K]`` -> ``T``); None for functions."""
+    recv = method.child_by_field_name("receiver")
+    if recv is None:
+        return None
+    decl = next((c for c in recv.named_children if c.type == "parameter_declaration"), None)
+    t = decl.child_by_field_name("type") if decl is not None else None
+    while t is not None and t.type in ("pointer_type", "generic_type", "parenthesized_type"):
+        t = t.child_by_field_name("type") if t.type == "generic_type" else \
+            (t.named_children[0] if t.named_child_count else None)
+    return file.text(t) if t is not None and t.type == "type_identifier" else None
+
+
+def functions(package: GoPackage | None, file: GoFile) -> dict[tuple[str | None, str], list[tuple[GoFile, Node]]]:
+    """(receiver type name or None, name) -> (file, declaration) for the functions and methods of
+    ``file``'s package (several when build tags give one name several bodies)."""
+
+    def build():
+        out: dict[tuple[str | None, str], list[tuple[GoFile, Node]]] = {}
+        for f in _files(package, file):
+            for caps in f.matches(_FUNCS_Q):
+                func = caps["func"][0]
+                rtype = receiver_type(f, func) if func.type == "method_declaration" else None
+                if func.type == "method_declaration" and rtype is None:
+                    continue
+                out.setdefault((rtype, f.text(caps["name"][0])), []).append((f, func))
+        return out
+
+    return _memo(package, ("decls.functions", file.package_name), build)
+
+
+def callee(package: GoPackage | None, file: GoFile, fn: Node) -> tuple[GoFile, Node] | None:
+    """The declaration a call's function expression ``fn`` goes to, when syntax can tell:
+
+    * ``name(...)`` with ``name`` not declared locally and declared once as a function of the package;
+    * ``r.name(...)`` with ``r`` the receiver of the enclosing method and ``name`` declared once as a
+      method of the same receiver type.
+    """
+    from golint_traefik.go import scope
+
+    fn = scope.unparen(fn)
+    if fn.type == "identifier":
+        b = resolve(file, fn)
+        if b is not None and (b.kind != "package" or b.decl.type != "function_declaration"):
+            return None  # a local, or a package variable holding a function
+        if b is None and file.text(fn) in file.imports:
+            return None
+        found = functions(package, file).get((None, file.text(fn)), [])
+    elif fn.type == "selector_expression":
+        operand = scope.unparen(fn.child_by_field_name("operand"))
+        if operand.type != "identifier":
+            return None
+        b = resolve(file, operand)
+        if b is None or b.kind != "receiver" or b.func is None:
+            return None
+        rtype = receiver_type(file, b.func)
+        found = functions(package, file).get((rtype, file.text(fn.child_by_field_name("field"))), []) if rtype else []
+    else:
+        return None
+    return found[0] if len(found) == 1 else None

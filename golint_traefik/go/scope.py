@@ -540,3 +540,125 @@ def _breaks_out(file: GoFile, loop: Node, stmt: Node) -> bool:
         if p == loop:
             return True
     return False
+
+
+def loop_exits(file: GoFile, stmt: Node) -> list[Node]:
+    """The statements that leave the (labelled) ``for`` loop ``stmt`` early, in source order:
+    ``return`` and ``goto`` anywhere in it, ``break`` statements that target it, and ``continue``
+    statements to an outer label.  Function literals inside do not count."""
+    loop = stmt.named_children[-1] if stmt.type == "labeled_statement" and stmt.named_children else stmt
+    label = None
+    if stmt.type == "labeled_statement":
+        ln = stmt.child_by_field_name("label")
+        label = file.text(ln) if ln is not None else None
+    out = []
+    for n in walk(loop):
+        if n.type in ("return_statement", "goto_statement"):
+            out.append(n)
+        elif n.type in ("break_statement", "continue_statement"):
+            target = next((c for c in n.named_children if c.type == "label_name"), None)
+            if target is not None:
+                name = file.text(target)
+                if n.type == "continue_statement" and name != label or n.type == "break_statement" and name == label:
+                    out.append(n)
+            elif n.type == "break_statement":
+                p = n.parent
+                while p is not None and p.type not in _BREAKABLE:
+                    p = p.parent
+                if p == loop:
+                    out.append(n)
+    return out
+
+
+_BRANCHES = frozenset({"expression_case", "default_case", "type_case", "communication_case"})
+
+
+def guards(node: Node) -> list[Node]:
+    """The conditions ``node`` runs under in its own function, innermost first: the condition of
+    each ``if`` whose branch holds it, and the clause of each ``case``/``default`` (its values, or
+    the clause itself for ``default``)."""
+    out = []
+    n = node
+    while n.parent is not None and n.type not in FUNC_TYPES:
+        par = n.parent
+        if par.type == "if_statement" and n != par.child_by_field_name("condition") \
+                and n != par.child_by_field_name("initializer"):
+            cond = par.child_by_field_name("condition")
+            if cond is not None:
+                out.append(cond)
+        elif par.type in _BRANCHES:
+            out.append(par.child_by_field_name("value") or par.child_by_field_name("communication")
+                       or par.child_by_field_name("type") or par)
+        n = par
+    return out
+
+
+def select_case(node: Node) -> Node | None:
+    """The ``communication_case`` whose communication (``case <-ch:``, ``case v := <-ch:``) holds
+    ``node``, or None when ``node`` is not a select case's receive or send."""
+    n = node
+    while n.parent is not None and n.type not in FUNC_TYPES:
+        par = n.parent
+        if par.type == "communication_case":
+            return par if n == par.child_by_field_name("communication") else None
+        if par.type in ("statement_list", "block"):
+            return None
+        n = par
+    return None
+
+
+def case_statements(case: Node) -> list[Node]:
+    """The statements of a ``case``/``default`` clause of a switch or select (comments left out)."""
+    lst = next((c for c in case.named_children if c.type == "statement_list"), None)
+    return [c for c in lst.named_children if c.type != "comment"] if lst is not None else []
+
+
+# Calls that end the goroutine (or the process, or the test): panic, os.Exit, log.Fatal, t.Fatal, t.Skip...
+TERMINATING_CALLS = frozenset({"panic", "Exit", "Goexit", "Fatal", "Fatalf", "Fatalln", "FailNow", "Skip", "Skipf",
+                               "SkipNow", "Panic", "Panicf", "Panicln"})
+
+
+def terminates(file: GoFile, stmt: Node) -> bool:
+    """Whether ``stmt`` is a call statement that never returns: ``panic(...)``, ``os.Exit``, ``log.Fatal*``,
+    ``t.Fatal*``/``t.Skip*``/``t.FailNow``, ``runtime.Goexit`` (by name; a method of the same name counts)."""
+    if stmt.type != "expression_statement" or stmt.named_child_count != 1:
+        return False
+    call = unparen(stmt.named_children[0])
+    if call.type != "call_expression":
+        return False
+    fn = unparen(call.child_by_field_name("function"))
+    name = fn.child_by_field_name("field") if fn.type == "selector_expression" else fn
+    return name is not None and file.text(name) in TERMINATING_CALLS
+
+
+def leaves(file: GoFile, stmts: list[Node], loop: Node | None) -> bool:
+    """Whether running ``stmts`` (a case body) can leave ``loop`` -- or, with ``loop`` None, the
+    function: a ``return``, a ``goto``, a labelled ``break``/``continue`` to a statement other
+    than the loop's own ``continue``, or a :func:`terminates` call.  An unlabelled ``break`` in
+    a select or switch case leaves only that statement; function literals do not count."""
+    label = None
+    if loop is not None and loop.parent is not None and loop.parent.type == "labeled_statement":
+        ln = loop.parent.child_by_field_name("label")
+        label = file.text(ln) if ln is not None else None
+    for stmt in stmts:
+        for n in (stmt, *walk(stmt)):
+            t = n.type
+            if t in ("return_statement", "goto_statement") or t == "expression_statement" and terminates(file, n):
+                return True
+            if t in ("break_statement", "continue_statement") and loop is not None:
+                target = next((c for c in n.named_children if c.type == "label_name"), None)
+                if target is None:
+                    if t == "break_statement" and _innermost_breakable(n) == loop:
+                        return True
+                    continue
+                if t == "continue_statement" and file.text(target) == label:
+                    continue
+                return True
+    return False
+
+
+def _innermost_breakable(node: Node) -> Node | None:
+    p = node.parent
+    while p is not None and p.type not in _BREAKABLE and p.type not in FUNC_TYPES:
+        p = p.parent
+    return p if p is not None and p.type in _BREAKABLE else None

@@ -199,3 +199,21 @@ class GoPackage:
     def same_package(self, f: GoFile) -> list[GoFile]:
         """Files that share ``f``'s package clause (``foo`` and ``foo_test`` are separate)."""
         return [g for g in self.files if g.package_name == f.package_name]
+
+
+_TEST_DIRS = frozenset({"test", "tests", "testing", "testdata", "testutil", "testutils", "testhelper", "testhelpers",
+                        "testenv", "e2e", "integration"})
+
+
+def is_test_code(file: GoFile) -> bool:
+    """Whether ``file`` is test code: a ``_test.go`` file, a package named like a test helper
+    (``testutil``, ``footest``, ``testing``...), or a file under a test directory (``test/``, ``e2e/``,
+    ``testdata/``, ``testutil/``...; the directories of the path as given)."""
+    if file.is_test:
+        return True
+    pkg = file.package_name.lower()
+    if pkg.endswith(("test", "tests", "testing", "testutil", "testutils", "testhelper", "testhelpers")) \
+            or pkg.startswith("test"):
+        return True
+    parts = file.path.replace("\\", "/").split("/")[:-1]
+    return any(p.lower() in _TEST_DIRS for p in parts)

@@ -2,7 +2,9 @@
 
 ``ctx, _ := context.WithTimeout(...)``, a cancel variable nobody reads, or
 one overwritten before anyone reads it: the child context stays registered
-with its parent (and keeps its timer) until the parent ends.  Any read of the
+with its parent (and keeps its timer) until the parent ends.  The ``stop``
+function of ``signal.NotifyContext`` is tracked the same way: without it the
+signals stay caught.  Any read of the
 variable -- a call, ``defer``, return, store, argument, closure -- counts as
 handing it on; the rule is not path-sensitive.
 """
@@ -13,6 +15,7 @@ from golint_traefik.go import imports, scope
 from golint_traefik.registry import go_rule
 
 CONSTRUCTORS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
+SIGNAL = ("os/signal",)
 _ASSIGN = ("assignment_statement", "short_var_declaration", "var_declaration")
 
 
@@ -22,6 +25,9 @@ def _lifetime(f, c: imports.PkgCall) -> str:
     args = c.call.child_by_field_name("arguments")
     first = scope.unparen(args.named_children[0]) if args is not None and args.named_child_count else None
     root = first is not None and any(r.call == first for r in imports.calls(f, imports.CONTEXT, ("Background", "TODO"), first))
+    if c.name == "NotifyContext":
+        until = "for good" if root else "until the parent is cancelled"
+        return f"the signals stay caught (their default action, such as exiting on Ctrl-C, stays off) {until}"
     if "Timeout" in c.name or "Deadline" in c.name:
         until = "the timeout fires" if "Timeout" in c.name else "the deadline passes"
         return f"its timer lives until {until}" if root else \
@@ -32,23 +38,27 @@ def _lifetime(f, c: imports.PkgCall) -> str:
 @go_rule("GO301")
 def check(p) -> None:
     f = p.file
-    for c in imports.calls(f, imports.CONTEXT, CONSTRUCTORS):
+    calls = list(imports.calls(f, imports.CONTEXT, CONSTRUCTORS))
+    if b"NotifyContext" in f.src:  # its stop function is a cancel function too
+        calls = sorted([*calls, *imports.calls(f, SIGNAL, ("NotifyContext",))], key=lambda c: c.call.start_byte)
+    for c in calls:
         target = scope.assignment_target(f, c.call, 1)
         if target is None:  # returned or passed on as a pair, or not a two-value assignment
             continue
         target = scope.unparen(target)
         if target.type != "identifier":  # stored in a field, map or slice: someone else owns it
             continue
-        what, why = f"the cancel function returned by {c.qualified}", _lifetime(f, c)
+        kind = "stop" if c.name == "NotifyContext" else "cancel"
+        what, why = f"the {kind} function returned by {c.qualified}", _lifetime(f, c)
         made = [(c.call, f"{c.qualified} is called here")]
         if f.text(target) == "_":
-            p.report(target, f"{what} is discarded; {why}", fix=_fix("cancel"), related=made)
+            p.report(target, f"{what} is discarded; {why}", fix=_fix(kind), related=made)
             continue
         b = scope.resolve(f, target)
         if not scope.is_local(b) or b.kind != "var":  # results are returned; globals are shared
             continue
         name, assign = b.name, scope.statement_of(c.call)
-        what = f"the cancel function `{name}` returned by {c.qualified}"
+        what = f"the {kind} function `{name}` returned by {c.qualified}"
         reads = [u for u in scope.uses(f, b) if u.is_read]
         if not any(_may_follow(u, c.call, b) for u in reads):
             p.report(target, f"{what} is never called or handed on; {why}",

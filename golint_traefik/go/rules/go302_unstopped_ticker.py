@@ -28,7 +28,7 @@ def check(p) -> None:
         expr = scope.outer_paren(c.call)
         par = expr.parent
         if par.type == "selector_expression" and f.text(par.child_by_field_name("field")) == "C":
-            if not _forever(f, par):
+            if not forever(f, par):
                 p.report(par, "the ticker from time.NewTicker is dropped and only its channel C is kept; it can never"
                          " be stopped" + gc_note, fix="assign the ticker to a variable and `defer ticker.Stop()`",
                          severity=quiet)
@@ -51,10 +51,10 @@ def check(p) -> None:
             continue
         if any(u.hands_off or u.kind == "other" for u in uses):  # someone else may stop it
             continue
-        if _forever(f, c.call):  # it lives as long as the goroutine anyway
+        if forever(f, c.call):  # it lives as long as the goroutine anyway
             continue
         related = [(c.call, "time.NewTicker is called here")]
-        later = next((u.closure for u in uses if u.closure is not None and _outlives(u.closure)), None)
+        later = next((u.closure for u in uses if u.closure is not None and outlives(u.closure)), None)
         if later is not None:  # a goroutine or stored closure keeps the ticker reachable on any Go version
             related.append((later, "this function literal keeps reading the ticker after the function returns"))
         where = "; a closure that reads it keeps it alive after the function returns" if later else gc_note
@@ -63,18 +63,22 @@ def check(p) -> None:
                  severity=None if later else quiet)
 
 
-def _outlives(literal) -> bool:
-    """A function literal that may run after its function returns: started with ``go``, stored or passed on."""
+def outlives(literal) -> bool:
+    """A function literal that may run after its function returns: started with ``go``, stored or passed on.
+    Shared by the GO30x timer rules."""
     call = literal.parent
     return not (call.type == "call_expression" and call.child_by_field_name("function") == literal) \
         or call.parent is not None and call.parent.type == "go_statement"
 
 
-def _forever(f, node) -> bool:
+def forever(f, node) -> bool:
     """Control never leaves the function after ``node``: an endless loop follows (ranging over a
-    time channel ``x.C`` is endless: they are never closed), or it is ``main``."""
+    time channel ``x.C`` or ``time.Tick(d)`` is endless: they are never closed), or it is ``main``.
+    Shared by the GO30x timer rules."""
     def over_time_channel(clause) -> bool:
         right = clause.child_by_field_name("right")
+        if right is not None and right.type == "call_expression":
+            return any(c.call == right for c in imports.calls(f, imports.TIME, ("Tick",), right))
         return right is not None and right.type == "selector_expression" \
             and f.text(right.child_by_field_name("field")) == "C"
 
