@@ -5,21 +5,27 @@ the goroutine may not have started (so not yet added itself) when Wait
 looks at the counter, which can be zero -- Wait returns early.  The rule
 reports only when the WaitGroup is known to be a ``sync.WaitGroup`` (or,
 failing that, is used like one with ``Wait`` in the same function), the
-``Add`` is a statement of the goroutine's body (not inside an ``if`` or a
-loop, where it may count goroutines the goroutine starts), the goroutine
-surely counts itself out (a body-level ``Done`` or a deferred one), and it
-does not call ``Wait`` itself.
+goroutine surely counts itself out (a body-level ``Done`` or a deferred one),
+and it does not call ``Wait`` itself.  An ``Add`` inside an ``if`` or a loop
+of the goroutine counts only when the goroutine starts no goroutine of its
+own (otherwise it may be counting those).  ``go worker(&wg)`` is followed
+into a package function whose body adds to its ``*sync.WaitGroup``
+parameter and counts itself out (:func:`_named`).
 """
 
 from __future__ import annotations
 
 import re
 
-from golint_traefik.go import decls, imports, scope
+from golint_traefik.go import decls, imports, scope, syncfacts
 from golint_traefik.registry import go_rule
 
 _GO_FUNC = re.compile(rb"\bgo\s+func\s*\(")
 _GO_Q = "(go_statement (call_expression function: (func_literal body: (block) @body))) @go"
+_NESTED_GO_Q = "(go_statement) @go"
+_NAMED_GO_Q = ("(go_statement (call_expression function: [(identifier) (selector_expression)] @fn"
+               " arguments: (argument_list) @args)) @go")
+_NAMED_GO = re.compile(rb"\bgo\s+[\w.]+\s*\(")
 _WG_CALLS_Q = """
 (call_expression
   function: (selector_expression operand: (_) @recv field: (field_identifier) @method)
@@ -31,15 +37,18 @@ _WG_CALLS_Q = """
 @go_rule("GO201")
 def check(p) -> None:
     f = p.file
+    if b".Wait()" in f.src and _NAMED_GO.search(f.src):
+        _named(p)
     if b".Add(" not in f.src or not _GO_FUNC.search(f.src):  # cheap byte test before walking the tree
         return
     for caps in f.matches(_GO_Q):
         go, body = caps["go"][0], caps["body"][0]
         top = scope.block_statements(body)
         own, nested = _calls(f, body, go)
+        spawns = any(True for _ in f.captures(_NESTED_GO_Q, body).get("go", []))
         for recv, add in own.get("Add", []):
             key = f.text(recv)
-            if _statement(add, top) is None:  # inside an if/for/switch: it may count other goroutines
+            if _statement(add, top) is None and spawns:  # inside an if/for/switch: it may count goroutines it starts
                 continue
             if not any(f.text(r) == key and _statement(done, top, deferred=True) for r, done in own.get("Done", [])):
                 continue  # the goroutine does not surely count itself out: not its own count
@@ -59,6 +68,85 @@ def check(p) -> None:
             p.report(add, f"{key}.Add is called inside the goroutine it accounts for; {key}.Wait() can return "
                           "before the goroutine has started",
                      fix=f"call {key}.Add({arg}) before the go statement", related=related)
+
+
+def _named(p) -> None:
+    """``go worker(&wg)``: a package function (or a method with a unique name) started with ``go``
+    whose body adds to a ``*sync.WaitGroup`` parameter as a top-level statement and counts itself
+    out with ``Done`` -- while the spawner waits on the WaitGroup it passed."""
+    f = p.file
+    for caps in f.matches(_NAMED_GO_Q):
+        go, fn, args = caps["go"][0], caps["fn"][0], caps["args"][0]
+        decl = _callee(p, fn)
+        if decl is None:
+            continue
+        g, node = decl
+        params = [(ident, typ) for d in (node.child_by_field_name("parameters").named_children
+                                         if node.child_by_field_name("parameters") is not None else [])
+                  if d.type == "parameter_declaration" for typ in [d.child_by_field_name("type")]
+                  for ident in d.children_by_field_name("name")]
+        for i, (ident, typ) in enumerate(params):
+            if i >= args.named_child_count or not imports.is_type(g, typ, imports.SYNC, "WaitGroup", pointer=True):
+                continue
+            add = _self_counting_add(g, node, g.text(ident))
+            if add is None:
+                continue
+            arg = args.named_children[i]
+            key = syncfacts.key_text(f, arg)
+            wait = _outer_wait_key(f, key, go)
+            if wait is None:
+                continue
+            name = f.text(fn)
+            related = [(wait, f"{key}.Wait() here can return before {name}'s Add has run")]
+            if g is f:
+                related.insert(0, (add, f"{name} calls {g.text(ident)}.Add here, inside the goroutine"))
+            p.report(go, f"{name} calls Add on the WaitGroup it is handed, inside the goroutine this statement "
+                         f"starts; {key}.Wait() can return before the goroutine has started",
+                     fix=f"call {key}.Add before the go statement and remove the Add from {name}", related=related)
+
+
+def _callee(p, fn):
+    """The declaration a ``go`` statement's callee names: a package function, or a method whose
+    name no other type of the package uses."""
+    f = p.file
+    if fn.type == "identifier":
+        b = scope.resolve(f, fn)
+        if b is not None and b.kind != "package":
+            return None
+        return syncfacts.top_funcs(p.package, f).get(f.text(fn))
+    name = f.text(fn.child_by_field_name("field"))
+    found = [m for (t, n), m in syncfacts.methods(p.package, f).items() if n == name]
+    return (found[0].file, found[0].node) if len(found) == 1 else None
+
+
+def _self_counting_add(g, node, param: str):
+    """``param.Add(n)`` as a top-level statement of the body, with a top-level or deferred
+    ``param.Done()`` and no goroutine started in the body."""
+    body = node.child_by_field_name("body")
+    top = scope.block_statements(body)
+    if body is None or any(True for _ in g.captures(_NESTED_GO_Q, body).get("go", [])):
+        return None
+    add = done = None
+    for c in syncfacts.sync_calls(g, ("Add", "Done")):
+        if c.key != param or c.func != node:
+            continue
+        if c.method == "Add" and c.nargs == 1 and _statement(c.call, top) is not None:
+            arg = g.text(c.call.child_by_field_name("arguments"))[1:-1].strip()
+            if not arg.startswith("-"):
+                add = add or c.call
+        elif c.method == "Done" and c.nargs == 0 and _statement(c.call, top, deferred=True) is not None:
+            done = c.call
+    return add if add is not None and done is not None else None
+
+
+def _outer_wait_key(f, key, go):
+    func = scope.enclosing_func(go)
+    if func is None:
+        return None
+    for c in syncfacts.sync_calls(f, ("Wait",)):
+        if c.key == key and c.nargs == 0 and c.func == func and not scope.within(c.call, go):
+            return c.call
+    return None
 
 
 def _statement(call, top, deferred=False):
