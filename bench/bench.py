@@ -6,17 +6,25 @@ Usage (after the README's install step):
     python bench/bench.py [--go-corpus /usr/share/go-1.19/src] [--yaml-corpus ../shared/corpus/traefik-docs]
                           [--runs 3] [--jobs N] [--skip-peers]
 
-Figures per scenario: wall time, CPU time (user+sys of the children), peak RSS
+Figures per scenario: wall time, CPU time (user+sys of golint-traefik and its workers), peak RSS
 of the largest process, files/s and lines/s; each is the median of ``--runs``
 runs.  Scenarios:
 
   floor     tree-sitter parse of the same Go files, same number of processes, nothing else
   cold      golint-traefik check, no cache
-  warm      golint-traefik check again with the cache full (only if the CLI has --no-cache/cache support)
-  changed   warm, with one file touched
-  precommit 10 files passed explicitly, as pre-commit does (includes interpreter start-up)
-  scale     25%, 50%, 100% of the corpus (cold)
+  cold+fill the same, writing the result cache (only if the CLI has --no-cache/cache support)
+  warm      golint-traefik check again with the cache full
+  touched   warm, with one file's mtime changed (its content hash must still hit)
+  edited    warm, with one file's content changed (its package is analysed again);
+            also in the largest package of the corpus, the worst case
+  precommit 10 files passed explicitly, as pre-commit does (includes interpreter start-up;
+            the cache enabled but empty: pre-commit passes the files that changed)
+  version   golint-traefik --version (start-up alone)
+  scale     every 4th and every 2nd file, and all of them (cold), against the byte share
   peers     go vet ./... and staticcheck ./... on the same tree, if installed
+
+The corpus is copied to a temporary directory first, so that files can be
+edited; the cache lives there too.
 
 The Go standard library comes from Debian's golang-1.19-src package
 (``apt-get install golang-1.19-src``).  Nothing is timed in the test suite;
@@ -27,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -43,7 +50,7 @@ def go_files(root: Path) -> list[Path]:
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in (".git", "vendor", "node_modules"))
-        out.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(".go"))
+        out.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(".go") and os.path.isfile(os.path.join(dirpath, f)))
     return out
 
 
@@ -59,15 +66,17 @@ def count_lines(files: list[Path]) -> int:
 
 
 def run_measured(cmd: list[str], cwd: str | None = None, env: dict | None = None) -> dict:
-    """Run a command; wall time, children CPU time and peak RSS (ru_maxrss of the largest child)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run a command: wall time, CPU time (user+sys, with its worker processes) and the peak RSS of the
+    largest process among it and its workers (wait4 reports them for this one child alone)."""
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    proc.stderr.close()
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "rss_mb": after.ru_maxrss / 1024, "rc": proc.returncode,
-            "stderr": proc.stderr.decode(errors="replace")[-400:]}
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "rc": proc.returncode, "stderr": err.decode(errors="replace")[-400:]}
 
 
 def median_of(runs: int, fn) -> dict:
@@ -110,17 +119,20 @@ def main() -> int:
     ap.add_argument("--skip-peers", action="store_true", help="do not run go vet / staticcheck")
     args = ap.parse_args()
 
-    corpus = Path(args.go_corpus)
-    if not corpus.is_dir():
-        print(f"Go corpus {corpus} not found: apt-get install golang-1.19-src, or pass --go-corpus", file=sys.stderr)
+    source = Path(args.go_corpus)
+    if not source.is_dir():
+        print(f"Go corpus {source} not found: apt-get install golang-1.19-src, or pass --go-corpus", file=sys.stderr)
         return 2
     exe = shutil.which("golint-traefik") or str(Path(sys.executable).with_name("golint-traefik"))
+    work = Path(tempfile.mkdtemp(prefix="golint-bench-"))
+    corpus = work / "src"
+    shutil.copytree(source, corpus, symlinks=True)
     files = go_files(corpus)
     lines = count_lines(files)
-    print(f"# corpus: {corpus}: {len(files)} Go files, {lines} lines; jobs={args.jobs}; runs={args.runs}")
-    print(f"# machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}")
+    print(f"# corpus: {source}: {len(files)} Go files, {lines} lines; jobs={args.jobs}; runs={args.runs}")
+    print(f"# machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}, "
+          f"{time.strftime('%Y-%m-%d')}")
 
-    work = Path(tempfile.mkdtemp(prefix="golint-bench-"))
     listing = work / "files.txt"
     listing.write_text("\n".join(map(str, files)))
     floor_py = work / "floor.py"
@@ -131,32 +143,68 @@ def main() -> int:
 
     def add(name, res, nfiles=len(files), nlines=lines):
         rows.append((name, res, nfiles, nlines))
-        print(f"  {name:<22} wall {res['wall']:.2f}s  cpu {res['cpu']:.2f}s  rss {res['rss_mb']:.0f} MB  rc {res['rc']}",
+        print(f"  {name:<28} wall {res['wall']:.2f}s  cpu {res['cpu']:.2f}s  rss {res['rss_mb']:.0f} MB  rc {res['rc']}",
               file=sys.stderr)
+        if res["rc"] not in (0, 1):
+            print(res["stderr"], file=sys.stderr)
 
     base = [exe, "check", "--format", "json", "--output", os.devnull, "--jobs", str(args.jobs), "--exit-zero"]
     nocache = ["--no-cache"] if has_cache else []
     add("floor (parse only)", median_of(args.runs, lambda: run_measured([sys.executable, str(floor_py), str(listing), str(args.jobs)])))
     add("cold", median_of(args.runs, lambda: run_measured(base + nocache + [str(corpus)])))
     if has_cache:
-        cache_env = dict(os.environ)
-        run_measured(base + [str(corpus)], env=cache_env)
-        add("warm", median_of(args.runs, lambda: run_measured(base + [str(corpus)], env=cache_env)))
+        counter = iter(range(10**6))
+
+        def fresh_cache() -> list[str]:
+            return ["--cache-dir", str(work / f"cache-{next(counter)}")]
+
+        add("cold+fill (empty cache)", median_of(args.runs, lambda: run_measured(base + fresh_cache() + [str(corpus)])))
+        cache = ["--cache-dir", str(work / "cache")]
+        run_measured(base + cache + [str(corpus)])
+        add("warm (nothing changed)", median_of(args.runs, lambda: run_measured(base + cache + [str(corpus)])))
+        if rows[-1][1]["cpu"] > rows[1][1]["cpu"] / 4:
+            print("  note: the warm run analysed files again: was golint-traefik's code edited during the run?",
+                  file=sys.stderr)
         victim = files[len(files) // 2]
 
-        def changed():
+        def touched():
             os.utime(victim)  # mtime changes; content hash does not: the cache must still hit
-            return run_measured(base + [str(corpus)], env=cache_env)
+            return run_measured(base + cache + [str(corpus)])
 
-        add("one file touched", median_of(args.runs, changed))
+        add("one file touched", median_of(args.runs, touched))
+
+        def edited(path: Path):
+            def go():
+                with open(path, "a") as fh:
+                    fh.write(f"\n// edited by bench.py {time.time_ns()}\n")
+                return run_measured(base + cache + [str(corpus)])
+            return go
+
+        unit = [f for f in files if f.parent == victim.parent]
+        add(f"one file edited ({len(unit)}-file pkg)", median_of(args.runs, edited(victim)), len(unit), count_lines(unit))
+        by_dir: dict[Path, int] = {}
+        for f in files:
+            by_dir[f.parent] = by_dir.get(f.parent, 0) + f.stat().st_size
+        biggest = max(by_dir, key=by_dir.get)
+        unit = [f for f in files if f.parent == biggest]
+        add(f"edited, largest pkg ({len(unit)} files)", median_of(args.runs, edited(unit[0])), len(unit), count_lines(unit))
+    else:
+        fresh_cache = lambda: nocache  # noqa: E731
     ten = [str(f) for f in files[:: max(1, len(files) // 10)][:10]]
-    add("pre-commit (10 files)", median_of(args.runs, lambda: run_measured(base + nocache + ["--jobs", "1"] + ten)),
+    # pre-commit as configured in .pre-commit-hooks.yaml: default jobs, the cache on (and missing: these files changed)
+    precommit = [exe, "check", "--format", "json", "--output", os.devnull, "--exit-zero", "--force-exclude"]
+    add("pre-commit (10 files)", median_of(args.runs, lambda: run_measured(precommit + fresh_cache() + ten)),
         10, count_lines([Path(t) for t in ten]))
-    for frac in (0.25, 0.5):
-        subset = files[: int(len(files) * frac)]
-        sub_listing = work / f"files-{frac}.txt"
-        sub_listing.write_text("\n".join(map(str, subset)))
-        add(f"cold {int(frac * 100)}%", median_of(args.runs, lambda s=subset: run_measured(base + nocache + [str(x) for x in s])),
+    add("--version", median_of(args.runs, lambda: run_measured([exe, "--version"])), 0, 0)
+    # Every 4th and every 2nd file: the same mix of package sizes, scaled (a prefix of the sorted list
+    # would compare different code).  "proportional" compares with the cold run's time times the byte share.
+    total_bytes = sum(f.stat().st_size for f in files)
+    shares: dict[str, float] = {}
+    for step in (4, 2):
+        subset = files[::step]
+        name = f"cold {100 // step}%"
+        shares[name] = sum(f.stat().st_size for f in subset) / total_bytes
+        add(name, median_of(args.runs, lambda s=subset: run_measured(base + nocache + [str(x) for x in s])),
             len(subset), count_lines(subset))
     yaml_corpus = Path(args.yaml_corpus)
     if yaml_corpus.is_dir():
@@ -181,11 +229,12 @@ def main() -> int:
             ratio = f"{res['wall'] / ref['floor (parse only)']['wall']:.2f}x floor"
         elif name in ("go vet", "staticcheck"):
             ratio = f"{res['wall'] / ref['cold']['wall']:.1f}x ours"
-        elif name.startswith("cold ") and "cold" in ref:
-            share = nf / len(files)
-            ratio = f"{res['wall'] / (ref['cold']['wall'] * share):.2f}x proportional"
+        elif name in shares and "cold" in ref:
+            ratio = (f"{res['wall'] / (ref['cold']['wall'] * shares[name]):.2f}x proportional "
+                     f"(cpu {res['cpu'] / (ref['cold']['cpu'] * shares[name]):.2f}x)")
         print(f"| {name} | {nf} | {res['wall']:.2f} | {res['cpu']:.2f} | {res['rss_mb']:.0f} | "
               f"{nf / res['wall']:.0f} | {nl / res['wall']:.0f} | {ratio} |")
+    print(f"\n# load average at the end: {os.getloadavg()[0]:.1f}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

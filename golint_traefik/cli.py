@@ -41,6 +41,13 @@ class _Group(click.Group):
             click.echo(f"golint-traefik: internal error: {type(exc).__name__}: {exc} (please report this bug)", err=True)
             sys.exit(EXIT_ERROR)
 
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # click itself would print "Aborted!" and exit 1, which means "findings"
+            click.echo("golint-traefik: interrupted", err=True)
+            sys.exit(130)
+
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="golint-traefik")
@@ -92,11 +99,15 @@ def parse_go_version(text: str) -> tuple[int, int]:
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write every current finding to this baseline file and exit 0.")
 @click.option("--sarif-category", metavar="NAME", help="SARIF runAutomationDetails id, for repositories that upload several analyses.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None, help="Worker processes; 0 means one per core, 1 runs in-process.  [default: 0]")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None, help="Worker processes; 0 means one per core, 1 runs in-process (as it does anyway for a few files).  [default: 0]")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="GOLINT_TRAEFIK_CACHE_DIR", show_envvar=True,
+              help="Result cache directory.  [default: .golint-traefik-cache in the project root (the configuration file's directory, else the current one)]")
 @click.option("--color/--no-color", default=None, help="Colour text output.  [default: only on a terminal]")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule on stderr.")
 def check(paths, fmt, output, select, extend_select, ignore, severity, config_path, exit_zero, traefik_version, go_version,
-          stdin_filename, force_exclude, exclude_cli, baseline, write_baseline, sarif_category, jobs, color, statistics):
+          stdin_filename, force_exclude, exclude_cli, baseline, write_baseline, sarif_category, jobs, no_cache, cache_dir,
+          color, statistics):
     """Lint PATHS (files or directories; default: the current directory)."""
     from golint_traefik import config as configmod
     from golint_traefik.engine import Settings, Source, run
@@ -159,6 +170,7 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
         _fail(f"--go-version: {exc}" if go_version else f"{cfg.origin('go-version')}: {exc}")
 
     # Configured globs are relative to the config file's directory, --exclude ones to the cwd.
+    from golint_traefik.cache import DIRNAME as CACHE_DIRNAME
     from golint_traefik.engine import ALWAYS_SKIP_DIRS, RunResult, display_path, path_matches
 
     cli_excludes = [x if "/" not in x or os.path.isabs(x) else os.path.join(glob.escape(cwd), x) for x in _split(exclude_cli)]
@@ -173,6 +185,8 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
         force_exclude=force_exclude,
         per_file_ignores=tuple(pfi),
         base=cfg.base or cwd,
+        cache_dir=None if no_cache else os.path.abspath(cache_dir) if cache_dir else CACHE_DIRNAME,
+        links=tuple(sorted(cfg.links.items())),
     )
 
     stdin_src = None
@@ -193,7 +207,10 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
     if write_baseline:
         from golint_traefik import baseline as baselinemod
 
-        baselinemod.write(write_baseline, findings)
+        try:
+            baselinemod.write(write_baseline, findings)
+        except baselinemod.BaselineError as exc:
+            _fail(str(exc))
         click.echo(f"wrote {len(findings)} finding(s) to {write_baseline}", err=True)
         sys.exit(EXIT_ERROR if result.internal_errors else EXIT_CLEAN)
     if baseline:
@@ -216,14 +233,28 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
         except OSError as exc:
             _fail(f"--output: cannot write {output}: {exc.strerror or exc}")
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_stdout(text, fmt)
     _summary(findings, result, statistics)
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
     if findings and not exit_zero:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+def _write_stdout(text: str, fmt: str) -> None:
+    """The report on stdout, whatever its encoding: JSON and SARIF as UTF-8 (as JSON must be), text and
+    GitHub annotations in the stream's encoding with what it cannot encode shown as escapes."""
+    out = sys.stdout
+    if fmt in ("json", "sarif") and hasattr(out, "buffer"):
+        out.flush()
+        out.buffer.write(text.encode("utf-8"))
+        out.buffer.flush()
+        return
+    if hasattr(out, "reconfigure"):
+        out.reconfigure(errors="backslashreplace")
+    out.write(text)
+    out.flush()
 
 
 def _summary(findings, result, statistics: bool) -> None:

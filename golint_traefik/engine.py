@@ -4,6 +4,12 @@ Go files are analysed per directory (the package view) and the directories
 are spread over a process pool; Traefik files are few and small and form one
 project-wide model, built in the main process.  Rules that raise become
 ``E003 internal-error`` findings; the other rules and files go on.
+
+Each of these *units* (a Go directory; all Traefik files together) has a
+result-cache entry (see cache.py) when ``Settings.cache_dir`` is set: a unit
+whose files, rules and options are unchanged is not read, parsed or checked
+again.  Results are merged in unit order, so the output does not depend on
+the number of jobs or on what came from the cache.
 """
 
 from __future__ import annotations
@@ -13,10 +19,9 @@ import glob
 import os
 import posixpath
 import re
+import stat
 import sys
-import traceback
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -25,9 +30,12 @@ from golint_traefik.finding import Finding, Severity, Span
 
 GO_EXT = (".go",)
 CONFIG_EXT = (".yml", ".yaml", ".toml")
+SOURCE_EXT = GO_EXT + CONFIG_EXT
 ALWAYS_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "vendor", "node_modules", ".golint-traefik-cache"})
 MAX_FILE_BYTES = 50 * 1024 * 1024
 DEFAULT_GO_VERSION = (1, 22)
+# Below this much Go source to analyse, starting worker processes costs more than it saves.
+IN_PROCESS_BYTES = 768 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class Settings:
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     follow_symlinks: bool = False
     base: str | None = None  # directory relative globs are relative to; None: the cwd of the run
+    cache_dir: str | None = None  # result cache (see cache.py), relative to base; None: none
+    links: tuple[tuple[str, str], ...] = ()  # [links]: Traefik service -> Go main package directory (XS rules)
 
 
 @dataclass
@@ -179,9 +189,9 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
     cwd = os.path.abspath(cwd)
     prefix = cwd.rstrip(os.sep) + os.sep
 
-    def shown(full: str) -> str:  # display_path, fast for the usual normalised path below the cwd
-        if os.sep == "/" and full.startswith(prefix) and full.isascii():
-            return full[len(prefix) :]
+    def shown(full: str) -> str:  # display_path, fast for the usual normalised ASCII path
+        if os.sep == "/" and full.isascii():
+            return full[len(prefix) :] if full.startswith(prefix) else full
         return display_path(full, cwd)
 
     def add(full: str, real: str) -> None:
@@ -208,35 +218,47 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
             continue
         root_real = os.path.realpath(p)
         visited = {root_real}
-        for dirpath, dirnames, filenames in os.walk(p, onerror=unreadable, followlinks=follow):
-            # Without following links every walked path is the root's real path plus the same tail.
-            real_dir = os.path.realpath(dirpath) if follow else root_real + dirpath[len(p):]
-            keep = []
-            for d in sorted(dirnames):
-                full = os.path.join(dirpath, d)
-                if skip.match(full, ancestors=False):
+
+        def walk(dirpath: str, real_dir: str) -> list[tuple[str, str]]:
+            """Add the files of ``dirpath`` (whose real path is ``real_dir``); return its subdirectories, in name order."""
+            try:
+                with os.scandir(dirpath) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as err:
+                unreadable(err)
+                return []
+            subdirs = []
+            for e in entries:
+                try:
+                    is_link, is_dir = e.is_symlink(), e.is_dir()  # free (d_type) but for symlinks
+                except OSError:
                     continue
-                if os.path.islink(full):
-                    real = os.path.realpath(full)
-                    if not follow or not _inside(real, root_real) or real in visited:
+                if is_dir:
+                    if skip.match(e.path, ancestors=False):
                         continue
-                    visited.add(real)
-                elif follow:
-                    visited.add(os.path.join(real_dir, d))
-                keep.append(d)
-            dirnames[:] = keep
-            for name in sorted(filenames):
-                if not name.endswith(GO_EXT + CONFIG_EXT):
-                    continue
-                full = os.path.join(dirpath, name)
-                if os.path.islink(full):
-                    real = os.path.realpath(full)
-                    if not (follow and _inside(real, root_real)):
-                        continue
-                else:
-                    real = os.path.join(real_dir, name)
-                if not (exclude and exclude.match(full, ancestors=False)):
-                    add(full, real)
+                    if is_link:
+                        real = os.path.realpath(e.path)
+                        if not follow or not _inside(real, root_real) or real in visited:
+                            continue
+                    else:
+                        real = os.path.join(real_dir, e.name)
+                    if follow:
+                        visited.add(real)
+                    subdirs.append((e.path, real))
+                elif e.name.endswith(SOURCE_EXT):
+                    if is_link:
+                        real = os.path.realpath(e.path)
+                        if not (follow and _inside(real, root_real)):
+                            continue
+                    else:
+                        real = os.path.join(real_dir, e.name)
+                    if not (exclude and exclude.match(e.path, ancestors=False)):
+                        add(e.path, real)
+            return subdirs
+
+        stack = [(p, root_real)]
+        while stack:  # depth first, without recursion: directory trees may be thousands deep
+            stack.extend(reversed(walk(*stack.pop())))
     return out, problems
 
 
@@ -250,32 +272,107 @@ def engine_finding(rule_id: str, span: Span, message: str, fix: str | None = Non
     return Finding(rule_id, meta.slug, meta.severity, message, span, fix=fix)
 
 
+# Rules may recurse over syntax trees, and input can nest 10,000 levels deep (parentheses,
+# blocks, rule expressions).  A rule that runs out of recursion is run once more on a thread
+# with a large stack and a high recursion limit instead of failing as E003.
+DEEP_RECURSION_LIMIT = 120_000
+DEEP_STACK_BYTES = 768 * 1024 * 1024  # reserved address space; only the pages used are touched
+
+
+def check_deep(check, p, sink: list, mark: int) -> None:
+    """``check(p)``; on RecursionError, again (its findings from ``mark`` on dropped) with a deep stack."""
+    try:
+        check(p)
+        return
+    except RecursionError:
+        del sink[mark:]
+    import threading
+
+    outcome: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            check(p)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            outcome.append(exc)
+
+    old_size = threading.stack_size()
+    try:
+        threading.stack_size(DEEP_STACK_BYTES)
+        worker = threading.Thread(target=target, name="golint-traefik-deep", daemon=True)
+    finally:
+        threading.stack_size(old_size)
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
+    try:
+        worker.start()
+        worker.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if outcome:
+        raise outcome[0]
+
+
 def internal_error(rule_id: str, slug: str, path: str, exc: BaseException) -> Finding:
+    return crash_finding(f"rule {rule_id} ({slug})", path, exc)
+
+
+def crash_finding(what: str, path: str, exc: BaseException) -> Finding:
+    """E003 for an exception raised by ``what`` (a rule, a loader) on ``path``: the exception and where."""
+    import traceback
+
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
-    msg = f"internal error in rule {rule_id} ({slug}): {type(exc).__name__}: {exc}{where}"
+    msg = f"internal error in {what}: {type(exc).__name__}: {exc}{where}"
     return engine_finding("E003", Span(path, 1, 1, 1, 1), msg)
 
 
-def read_source(src: Source) -> tuple[bytes | None, Finding | None]:
+def read_source(src: Source, facts: list | None = None) -> tuple[bytes | None, Finding | None]:
+    """The bytes of ``src``, or a E002 finding.  ``facts`` collects (path, stat, digest) for the cache."""
     if src.content is not None:
         return src.content, None
     try:
+        # O_NONBLOCK: a FIFO named like a source file must not block the run waiting for a writer.
+        with open(os.open(src.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
+            st = os.fstat(fh.fileno())  # before reading: a later change shows in the mtime
+            if not stat.S_ISREG(st.st_mode):
+                what = "is a directory, not a file" if stat.S_ISDIR(st.st_mode) else "not a regular file (a pipe, socket or device); not read"
+                return None, engine_finding("E002", Span(src.display, 1, 1, 1, 1), what)
+            if st.st_size > MAX_FILE_BYTES:
+                return None, engine_finding(
+                    "E002", Span(src.display, 1, 1, 1, 1), f"file is {st.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit; not analysed"
+                )
+            data = fh.read()
+    except OSError as exc:
         if os.path.isdir(src.path):
             return None, engine_finding("E002", Span(src.display, 1, 1, 1, 1), "is a directory, not a file")
-        size = os.path.getsize(src.path)
-        if size > MAX_FILE_BYTES:
-            return None, engine_finding(
-                "E002", Span(src.display, 1, 1, 1, 1), f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit; not analysed"
-            )
-        with open(src.path, "rb") as fh:
-            return fh.read(), None
-    except OSError as exc:
         return None, engine_finding("E002", Span(src.display, 1, 1, 1, 1), f"cannot read file: {exc.strerror or exc}")
+    if facts is not None:
+        from golint_traefik.cache import digest
+
+        facts.append((src.path, st, digest(data)))
+    return data, None
 
 
 def is_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
+
+
+def not_utf8(display: str, data: bytes) -> Finding | None:
+    """An E002 finding at the first byte that is not UTF-8, or None when ``data`` is UTF-8."""
+    if data.isascii():
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        at = exc.start
+    line_start = data.rfind(b"\n", 0, at) + 1
+    line = data.count(b"\n", 0, at) + 1
+    prefix = data[line_start:at]
+    col = len((prefix[3:] if line_start == 0 and prefix.startswith(b"\xef\xbb\xbf") else prefix).decode("utf-8", "replace")) + 1
+    return engine_finding("E002", Span(display, line, col, line, col + 1),
+                          f"not UTF-8 text (byte 0x{data[at]:02x} at line {line}, column {col}); not analysed")
 
 
 # ------------------------------------------------------------------ go side
@@ -312,9 +409,11 @@ def go_version_for(directory: str) -> tuple[int, int]:
     return found or DEFAULT_GO_VERSION
 
 
-def analyze_go_package(sources: list[Source], settings: Settings) -> tuple[list[Finding], int]:
-    """Parse the Go files of one directory and run every selected Go rule on each."""
+def analyze_go_package(sources: list[Source], settings: Settings, version: tuple[int, int] | None = None,
+                       facts: list | None = None, cross_facts: list | None = None) -> tuple[list[Finding], int]:
+    """Parse the Go files of one directory and run every selected Go rule on each (and collect its XS facts)."""
     from golint_traefik import fingerprint, suppress
+    from golint_traefik.cross import cross_ids
     from golint_traefik.go.source import GoFile, GoPackage
     from golint_traefik.passes import GoPass
     from golint_traefik.registry import load_registry
@@ -325,14 +424,18 @@ def analyze_go_package(sources: list[Source], settings: Settings) -> tuple[list[
     files: list[GoFile] = []
     skipped: dict[str, frozenset[str]] = {}  # display path -> rules per-file-ignores turns off
     directory = os.path.dirname(sources[0].path) if sources else "."
-    version = settings.go_version or go_version_for(directory)
+    version = version or settings.go_version or go_version_for(directory)
     for src in sources:
-        data, problem = read_source(src)
+        data, problem = read_source(src, facts)
         if problem:
             findings.append(problem)
             continue
         if is_binary(data):
             findings.append(engine_finding("E002", Span(src.display, 1, 1, 1, 1), "binary file (contains NUL bytes); not analysed as Go"))
+            continue
+        bad = not_utf8(src.display, data)
+        if bad is not None:  # the Go compiler rejects such a file ("invalid UTF-8 encoding")
+            findings.append(bad)
             continue
         f = GoFile(src.display, data, version)
         err = f.first_error()
@@ -348,6 +451,10 @@ def analyze_go_package(sources: list[Source], settings: Settings) -> tuple[list[
         files.append(f)
         skipped[f.path] = file_ignores(src.path, settings)
     package = GoPackage(directory, files)
+    if cross_facts is not None:  # the package's facts for the XS rules, from the trees parsed here
+        from golint_traefik.cross.run import go_facts
+
+        cross_facts.append(go_facts(package, directory))
     go_rules = [r for r in registry if r.meta.target == "go" and r.meta.id in settings.selected]
     for f in files:
         file_findings: list[Finding] = []
@@ -358,73 +465,148 @@ def analyze_go_package(sources: list[Source], settings: Settings) -> tuple[list[
             p = GoPass(rule.meta, sev, settings.rule_options.get(rule.meta.id, {}), file_findings, f, package)
             mark = len(file_findings)
             try:
-                rule.check(p)
+                check_deep(rule.check, p, file_findings, mark)
             except Exception as exc:  # noqa: BLE001 - a crashing rule must not hide the others
                 del file_findings[mark:]
                 file_findings.append(internal_error(rule.meta.id, rule.meta.slug, f.path, exc))
                 internal += 1
-        file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path])
+        file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path] - cross_ids())
         findings.extend(fingerprint.assign(file_findings, f.line_text))
     # Diagnostics about unreadable or broken files carry no line text to hash.
     findings = [fd for fd in findings if fd.fingerprint] + fingerprint.assign([fd for fd in findings if not fd.fingerprint], None)
     return findings, internal
 
 
-def _go_worker(batch: list[list[Source]], settings: Settings) -> tuple[list[Finding], int]:
-    out: list[Finding] = []
-    internal = 0
-    for pkg in batch:
-        f, n = analyze_go_package(pkg, settings)
-        out.extend(f)
-        internal += n
-    return out, internal
+def _unit_key(cache, settings: Settings, kind: str, unit: list[Source], *extra) -> str | None:
+    """The cache key of a unit (see cache.py), or None when it is not cached (stdin)."""
+    if cache is None or any(s.content is not None for s in unit):
+        return None
+    members = [(s.path, s.display, sorted(file_ignores(s.path, settings))) for s in unit]
+    return cache.key(kind, list(extra), members)
 
 
-def _batches(packages: list[list[Source]], jobs: int) -> list[list[list[Source]]]:
-    """Spread packages over about 4*jobs batches of similar total size (largest first)."""
-    def size(pkg):
-        total = 0
-        for s in pkg:
-            try:
-                total += len(s.content) if s.content is not None else os.path.getsize(s.path)
-            except OSError:
-                pass
-        return total
+def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]], settings: Settings, cache,
+               cross: bool = False) -> list:
+    """Analyse Go packages (index, cache key, Go version, files); returns (index, findings, internal errors, XS facts)."""
+    out = []
+    for index, key, version, sources in batch:
+        facts: list | None = [] if key else None
+        xfacts: list | None = [] if cross else None
+        findings, internal = analyze_go_package(sources, settings, version, facts, xfacts)
+        xf = xfacts[0] if xfacts else None
+        if key and not internal and len(facts) == len(sources):
+            cache.store(key, facts, findings, _encode_facts(xf) if cross else None)
+        out.append((index, findings, internal, xf))
+    return out
 
-    n = max(1, min(len(packages), jobs * 4))
-    bins: list[list[list[Source]]] = [[] for _ in range(n)]
+
+# A Go unit's cache entry keeps the package's XS facts (when they were computed) beside its findings,
+# so that the cross-checks are recomputed from cached facts: [facts FORMAT, facts or null].
+
+
+def _encode_facts(xf):
+    from golint_traefik.cross import facts as F
+
+    try:
+        return [F.FORMAT, None if xf is None else F.to_json(xf)]
+    except (TypeError, ValueError):
+        return None  # stored without facts: a run that needs them analyses the package again
+
+
+def _decode_facts(extra):
+    """(True, facts) from a cache entry's extra data, or (False, None) when it holds no usable facts."""
+    from golint_traefik.cross import facts as F
+
+    try:
+        version, data = extra
+        if version == F.FORMAT:
+            return True, None if data is None else F.from_json(data)
+    except Exception:  # noqa: BLE001 - an entry is not trusted
+        pass
+    return False, None
+
+
+def _size(sources: list[Source]) -> int:
+    total = 0
+    for s in sources:
+        try:
+            total += os.stat(s.path).st_size if s.content is None else len(s.content)
+        except OSError:
+            pass
+    return total
+
+
+def _batches(todo: list, sizes: list[int], jobs: int) -> list[list]:
+    """Spread packages over about 8*jobs batches of similar total size (largest first).
+
+    Few enough that per-task overhead stays small, many enough that the
+    workers finish together and that Ctrl-C waits only for the batches
+    already handed out.
+    """
+    n = max(1, min(len(todo), jobs * 8))
+    bins: list[list] = [[] for _ in range(n)]
     loads = [0] * n
-    for pkg, sz in sorted(((p, size(p)) for p in packages), key=lambda t: -t[1]):
+    for item, size in sorted(zip(todo, sizes), key=lambda t: -t[1]):
         i = loads.index(min(loads))
-        bins[i].append(pkg)
-        loads[i] += sz + 1
+        bins[i].append(item)
+        loads[i] += size + 1
     return [b for b in bins if b]
 
 
-def run_go(sources: list[Source], settings: Settings) -> tuple[list[Finding], int]:
+def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: list | None = None) -> tuple[list[Finding], int]:
+    """Analyse the Go files package by package: from the cache, in-process, or spread over worker processes."""
     by_dir: dict[str, list[Source]] = {}
     for s in sources:
         by_dir.setdefault(os.path.dirname(s.path), []).append(s)
-    packages = [by_dir[d] for d in sorted(by_dir)]
-    jobs = settings.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(sources) < 16 or len(packages) < 2:
-        return _go_worker(packages, settings)
-    findings: list[Finding] = []
-    internal = 0
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_go_worker, batch, settings) for batch in _batches(packages, jobs)]
-        for fut in futures:
-            f, n = fut.result()
-            findings.extend(f)
-            internal += n
-    return findings, internal
+    results: list = [None] * len(by_dir)
+    todo = []
+    for index, directory in enumerate(sorted(by_dir)):
+        unit = by_dir[directory]
+        version = settings.go_version or go_version_for(directory)
+        key = _unit_key(cache, settings, "go", unit, version)
+        hit = cache.lookup_entry(key, [s.path for s in unit]) if key else None
+        ok, xf = _decode_facts(hit[1]) if hit is not None and cross_facts is not None else (True, None)
+        if hit is not None and ok:
+            results[index] = (index, hit[0], 0, xf)
+        else:  # not cached, or cached without the XS facts this run needs
+            todo.append((index, key, version, unit))
+    jobs = min(settings.jobs or jobs_default(), len(todo))
+    sizes = [_size(unit) for *_, unit in todo] if jobs > 1 else []
+    if jobs <= 1 or sum(sizes) < IN_PROCESS_BYTES:
+        done = _go_worker(todo, settings, cache, cross_facts is not None)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        try:
+            futures = [pool.submit(_go_worker, batch, settings, cache, cross_facts is not None)
+                       for batch in _batches(todo, sizes, jobs)]
+            done = [r for fut in futures for r in fut.result()]
+        finally:  # on Ctrl-C or a failure, batches not started are dropped rather than waited for
+            pool.shutdown(cancel_futures=True)
+    for r in done:
+        results[r[0]] = r
+    if cross_facts is not None:
+        cross_facts.extend(r[3] for r in results)
+    return [f for _, fs, *_ in results for f in fs], sum(r[2] for r in results)
 
 
 # ------------------------------------------------------------- traefik side
 
 
-def run_traefik(sources: list[Source], settings: Settings) -> tuple[list[Finding], int]:
+def run_traefik(sources: list[Source], settings: Settings, cache=None, built: dict | None = None) -> tuple[list[Finding], int]:
+    """Build the project model of every configuration file and run the Traefik rules on it.
+
+    The files form one cache unit: the model is cross-file, and re-reading a
+    project's few configuration files costs less than tracking which of them
+    a result depends on.
+    """
+    key = _unit_key(cache, settings, "traefik", sources)
+    hit = cache.lookup(key, [s.path for s in sources]) if key else None
+    if hit is not None:
+        return hit, 0
     from golint_traefik import fingerprint, suppress
+    from golint_traefik.cross import cross_ids
     from golint_traefik.passes import TraefikPass
     from golint_traefik.registry import load_registry
     from golint_traefik.traefik.model import build_project
@@ -432,15 +614,23 @@ def run_traefik(sources: list[Source], settings: Settings) -> tuple[list[Finding
     registry = load_registry()
     loaded = []
     findings: list[Finding] = []
+    facts: list | None = [] if key else None
     for src in sources:
-        data, problem = read_source(src)
+        data, problem = read_source(src, facts)
         if problem:
             findings.append(problem)
             continue
         loaded.append((src.display, data))
-    project = build_project(loaded, settings)
+    try:
+        project = build_project(loaded, settings)
+    except Exception as exc:  # noqa: BLE001 - a model bug loses the Traefik checks, not the rest of the run
+        from golint_traefik.traefik.model import Project
+
+        project = Project(diagnostics=[crash_finding("the Traefik configuration model", "<traefik project>", exc)])
+    if built is not None:  # for the XS rules (see cross/run.py)
+        built["project"] = project
     findings.extend(project.diagnostics)
-    internal = 0
+    internal = sum(1 for d in project.diagnostics if d.rule_id == "E003")  # loader crashes (see build_project)
     rule_findings: list[Finding] = []
     if project.has_traefik:
         for rule in registry:
@@ -450,7 +640,7 @@ def run_traefik(sources: list[Source], settings: Settings) -> tuple[list[Finding
             p = TraefikPass(rule.meta, sev, settings.rule_options.get(rule.meta.id, {}), rule_findings, project)
             mark = len(rule_findings)
             try:
-                rule.check(p)
+                check_deep(rule.check, p, rule_findings, mark)
             except Exception as exc:  # noqa: BLE001
                 del rule_findings[mark:]
                 rule_findings.append(internal_error(rule.meta.id, rule.meta.slug, "<traefik project>", exc))
@@ -467,12 +657,14 @@ def run_traefik(sources: list[Source], settings: Settings) -> tuple[list[Finding
     for path, group in by_path.items():
         text = texts.get(path)
         if text is not None:
-            selected = settings.selected - file_ignores(real.get(path, path), settings)
+            selected = settings.selected - file_ignores(real.get(path, path), settings) - cross_ids()
             group = suppress.apply_yaml(path, text, group, selected)
             lines = text.splitlines()
             out.extend(fingerprint.assign(group, lambda n, _l=lines: _l[n - 1] if 0 < n <= len(_l) else ""))
         else:
             out.extend(fingerprint.assign(group, None))
+    if key and not internal and len(facts) == len(sources):
+        cache.store(key, facts, out)
     return out, internal
 
 
@@ -495,14 +687,23 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
         sources, problems = discover(paths or ["."], settings, cwd)
     go_sources = [s for s in sources if s.display.endswith(GO_EXT)]
     cfg_sources = [s for s in sources if s.display.endswith(CONFIG_EXT)]
+    cache = open_cache(settings) if sources and stdin is None else None
     findings: list[Finding] = list(problems)
     internal = 0
+    from golint_traefik.cross.run import run_cross, wanted
+
+    xfacts: list | None = [] if go_sources and cfg_sources and stdin is None and wanted(settings) else None
+    built: dict = {}
     if go_sources:
-        f, n = run_go(go_sources, settings)
+        f, n = run_go(go_sources, settings, cache, xfacts)
         findings.extend(f)
         internal += n
     if cfg_sources:
-        f, n = run_traefik(cfg_sources, settings)
+        f, n = run_traefik(cfg_sources, settings, cache, built)
+        findings.extend(f)
+        internal += n
+    if xfacts:  # XS rules: the Go facts against the Traefik configuration
+        f, n = run_cross(xfacts, cfg_sources, settings, cwd, built.get("project"), cache)
         findings.extend(f)
         internal += n
     ignores: dict[str, frozenset[str]] = {}
@@ -518,12 +719,37 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
                     continue
         sev = settings.severity_overrides.get(f.rule_id)
         kept.append(f if sev is None or sev == f.severity else replace(f, severity=sev))
-    kept.sort(key=Finding.sort_key)
+    kept.sort(key=lambda f: (f.sort_key(), f.fingerprint))
     return RunResult(kept, files_checked=len(go_sources) + len(cfg_sources), internal_errors=internal)
 
 
+# Settings that do not shape a unit's result, or that reach its key resolved (per file, per directory).
+_NOT_IN_CACHE_KEY = frozenset({"jobs", "cache_dir", "exclude", "force_exclude", "follow_symlinks", "base", "per_file_ignores"})
+
+
+def open_cache(settings: Settings):
+    """The result cache of ``settings.cache_dir`` for this rule set and options (None: no cache).
+
+    The default directory (``cache_dir`` = ``.golint-traefik-cache``, in ``Settings.base``)
+    falls back to the user's cache directory when it cannot be written.
+    """
+    if not settings.cache_dir:
+        return None
+    from golint_traefik.cache import DIRNAME, Cache, rule_set
+    from golint_traefik.registry import load_registry
+
+    options = {f.name: getattr(settings, f.name) for f in fields(Settings) if f.name not in _NOT_IN_CACHE_KEY}
+    context = [rule_set(load_registry(), settings.selected), options]
+    root = os.path.join(settings.base or os.getcwd(), settings.cache_dir)
+    return Cache.open(root, context, fallback=settings.cache_dir == DIRNAME)
+
+
 def jobs_default() -> int:
-    return os.cpu_count() or 1
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,116 @@
+"""Parallel analysis: the same findings for every --jobs value, in-process for small runs, with and without cache."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from golint_traefik import engine
+from golint_traefik.cli import cli
+from golint_traefik.engine import Settings, run
+from golint_traefik.registry import load_registry
+from test_cache import BROKEN_GO, GOOD_GO, INSECURE_YAML
+
+
+def make_big_tree(root: Path, packages: int = 24) -> Path:
+    """More Go source than IN_PROCESS_BYTES, in packages of different sizes, each with findings."""
+    filler = "\n".join(f"func f{i}() int {{ return {i} }}" for i in range(400))  # about 11 kB
+    per_file = len(filler)
+    files_needed = engine.IN_PROCESS_BYTES // per_file + packages
+    for i in range(packages):
+        d = root / f"pkg{i:02d}"
+        d.mkdir(parents=True)
+        (d / "good.go").write_text(GOOD_GO.format(pkg=f"p{i}"))
+        (d / "broken.go").write_text(BROKEN_GO.format(pkg=f"p{i}"))
+        for j in range(max(1, files_needed * (i % 4 + 1) // (packages * 2))):
+            (d / f"filler{j}.go").write_text(f"package p{i}\n\n{filler}\n")
+    (root / "traefik.yml").write_text(INSECURE_YAML)
+    return root
+
+
+def settings(**kw) -> Settings:
+    kw.setdefault("selected", frozenset(load_registry().default_selection() | {"E001", "E002", "E003"}))
+    return Settings(**kw)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    return make_big_tree(tmp_path_factory.mktemp("big"))
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """Records the worker counts of the process pools the engine starts."""
+    started: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Counting(real):
+        def __init__(self, max_workers=None, *a, **k):
+            started.append(max_workers)
+            super().__init__(max_workers, *a, **k)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
+    return started
+
+
+def test_every_jobs_value_gives_the_same_findings(big, pools):
+    reference = run([], settings(jobs=1), cwd=str(big))
+    assert pools == []
+    assert {"E001", "TR401"} <= {f.rule_id for f in reference.findings}
+    for jobs in (2, 3, 0):
+        result = run([], settings(jobs=jobs), cwd=str(big))
+        assert result.findings == reference.findings  # every field, in the same order
+        assert (result.files_checked, result.internal_errors) == (reference.files_checked, reference.internal_errors)
+    assert pools == [2, 3, engine.jobs_default()] if engine.jobs_default() > 1 else pools == [2, 3]
+
+
+def test_jobs_and_cache_together(big, tmp_path, pools):
+    reference = run([], settings(jobs=1), cwd=str(big)).findings
+    cache_dir = str(tmp_path / "cache")
+    assert run([], settings(jobs=2, cache_dir=cache_dir), cwd=str(big)).findings == reference  # workers write
+    assert pools == [2]
+    assert run([], settings(jobs=1, cache_dir=cache_dir), cwd=str(big)).findings == reference  # read in-process
+    assert run([], settings(jobs=3, cache_dir=cache_dir), cwd=str(big)).findings == reference
+    assert pools == [2]  # everything came from the cache: no pool started
+    (big / "pkg03" / "broken.go").write_text("package p3\n")
+    try:
+        changed = run([], settings(jobs=2, cache_dir=cache_dir), cwd=str(big)).findings
+        assert changed == run([], settings(jobs=1), cwd=str(big)).findings
+        assert pools == [2]  # one small package to analyse: in-process
+    finally:
+        (big / "pkg03" / "broken.go").write_text(BROKEN_GO.format(pkg="p3"))
+
+
+def test_few_files_run_in_process(tmp_path, pools):
+    for i in range(20):
+        d = tmp_path / f"d{i}"
+        d.mkdir()
+        (d / "a.go").write_text(BROKEN_GO.format(pkg="a"))
+    result = run([], settings(jobs=4), cwd=str(tmp_path))
+    assert pools == [] and len(result.findings) == 20
+
+
+def test_batches_cover_every_package_once_and_balance():
+    todo = [(i, None, (1, 22), [f"pkg{i}"]) for i in range(50)]
+    sizes = [1000 * (i % 7 + 1) for i in range(50)]
+    batches = engine._batches(todo, sizes, 3)
+    assert sorted(item[0] for b in batches for item in b) == list(range(50))
+    assert len(batches) == 24
+    loads = [sum(sizes[item[0]] for item in b) for b in batches]
+    assert max(loads) - min(loads) <= max(sizes)
+
+
+def test_jobs_default_is_at_least_one():
+    assert engine.jobs_default() >= 1
+
+
+def test_cli_jobs_values_agree(big, monkeypatch):
+    monkeypatch.chdir(big)
+    outputs = {
+        jobs: CliRunner().invoke(cli, ["check", "--format", "json", "--exit-zero", "--no-cache", "--jobs", jobs]).stdout
+        for jobs in ("1", "2", "0")
+    }
+    assert outputs["1"] and outputs["1"] == outputs["2"] == outputs["0"]
