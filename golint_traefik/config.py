@@ -47,6 +47,7 @@ KEYS = {
     "traefik-version": '"2", "3" or "auto"',
     "go-version": '"X.Y"',
     "rules": "table of rule -> table of options",
+    "links": "table of Traefik service -> directory of the Go main package serving it (\"\": none)",
 }
 
 
@@ -63,6 +64,7 @@ class Config:
     traefik_version: str | None = None
     go_version: str | None = None
     rule_options: dict[str, dict] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # XS rules; directories relative to the file's directory
 
     def origin(self, key: str) -> str:
         return f"{self.path}: {key}" if self.path else key
@@ -105,6 +107,10 @@ def _read(path: str) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # tomllib decodes the bytes itself
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
@@ -184,4 +190,8 @@ def parse(data: dict, path: str) -> Config:
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{path}: rules must be a {KEYS[key]}, e.g. [tool.golint-traefik.rules.GO401]")
             cfg.rule_options = {k: dict(v) for k, v in value.items()}
+        elif key == "links":
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ConfigError(f'{path}: links must be a {KEYS[key]}, e.g. "orders@docker" = "services/orders"')
+            cfg.links = dict(value)
     return cfg

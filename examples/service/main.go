@@ -37,6 +37,10 @@ func main() {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
+		// Bug (XS104 timeout-inversion): Traefik keeps idle connections to
+		// this service for 90s (the default idleConnTimeout), longer than
+		// this; a request sent on a connection the server is closing gets a
+		// 502.  Use 120 * time.Second.
 		IdleTimeout:       60 * time.Second,
 	}
 	go func() {
