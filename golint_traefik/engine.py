@@ -471,7 +471,7 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
                 file_findings.append(internal_error(rule.meta.id, rule.meta.slug, f.path, exc))
                 internal += 1
         file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path] - cross_ids())
-        findings.extend(fingerprint.assign(file_findings, f.line_text))
+        findings.extend(fingerprint.assign(file_findings, f.line_text, text=f.src))
     # Diagnostics about unreadable or broken files carry no line text to hash.
     findings = [fd for fd in findings if fd.fingerprint] + fingerprint.assign([fd for fd in findings if not fd.fingerprint], None)
     return findings, internal
@@ -621,6 +621,7 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
             findings.append(problem)
             continue
         loaded.append((src.display, data))
+    raw = dict(loaded)  # bytes as read: GitHub hashes lines of the file as it is on disk
     try:
         project = build_project(loaded, settings)
     except Exception as exc:  # noqa: BLE001 - a model bug loses the Traefik checks, not the rest of the run
@@ -659,10 +660,9 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
         if text is not None:
             selected = settings.selected - file_ignores(real.get(path, path), settings) - cross_ids()
             group = suppress.apply_yaml(path, text, group, selected)
-            lines = text.splitlines()
-            out.extend(fingerprint.assign(group, lambda n, _l=lines: _l[n - 1] if 0 < n <= len(_l) else ""))
+            out.extend(fingerprint.assign_text(group, text, raw.get(path)))
         else:
-            out.extend(fingerprint.assign(group, None))
+            out.extend(fingerprint.assign(group, None, text=raw.get(path)))
     if key and not internal and len(facts) == len(sources):
         cache.store(key, facts, out)
     return out, internal

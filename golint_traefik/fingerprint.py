@@ -112,3 +112,9 @@ def assign(findings: list[Finding], line_of: Callable[[int], str] | None,
         counts[base] = n + 1
         out.append(replace(f, fingerprint=f"{base}:{n}", line_hash=hashes.get(f.span.line, "")))
     return out
+
+
+def assign_text(findings: list[Finding], text: str, raw: bytes | None = None) -> list[Finding]:
+    """:func:`assign` for a decoded text file (YAML, TOML); ``raw`` is the file as read, for GitHub's hash."""
+    lines = text.splitlines()
+    return assign(findings, lambda n: lines[n - 1] if 0 < n <= len(lines) else "", text=raw if raw is not None else text)

@@ -170,7 +170,6 @@ def test_engine_fingerprint_survives_unrelated_lines_above(tmp_path):
     assert only_finding().fingerprint != before.fingerprint
 
 
-@pytest.mark.xfail(strict=True, reason="engine.py does not pass the file text to fingerprint.assign yet")
 def test_engine_fills_githubs_line_hash(tmp_path):
     text = "api:\n  insecure: true\n"
     (tmp_path / "traefik.yml").write_text(text)

@@ -181,13 +181,12 @@ def _finish(findings: list[Finding], project, settings, cwd: str, ids: frozenset
 
             gf = GoFile(path, data)
             group = suppress.apply_go(gf, group, selected)
-            out.extend(fingerprint.assign(group, gf.line_text))
+            out.extend(fingerprint.assign(group, gf.line_text, text=data))
             continue
         text = project.texts.get(path) or project.all_texts.get(path)
         if text is None:
             out.extend(fingerprint.assign(group, None))
             continue
         group = suppress.apply_yaml(path, text, group, selected)
-        lines = text.splitlines()
-        out.extend(fingerprint.assign(group, lambda n, _l=lines: _l[n - 1] if 0 < n <= len(_l) else ""))
+        out.extend(fingerprint.assign_text(group, text))
     return out
