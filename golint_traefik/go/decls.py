@@ -157,7 +157,9 @@ def callee(package: GoPackage | None, file: GoFile, fn: Node) -> tuple[GoFile, N
 
     * ``name(...)`` with ``name`` not declared locally and declared once as a function of the package;
     * ``r.name(...)`` with ``r`` the receiver of the enclosing method and ``name`` declared once as a
-      method of the same receiver type.
+      method of the same receiver type;
+    * ``v.name(...)`` with ``v`` a local initialised with ``&T{...}``, ``T{...}`` or ``new(T)`` of a
+      package type ``T`` that has a method ``name``.
     """
     from golint_traefik.go import scope
 
@@ -174,10 +176,31 @@ def callee(package: GoPackage | None, file: GoFile, fn: Node) -> tuple[GoFile, N
         if operand.type != "identifier":
             return None
         b = resolve(file, operand)
-        if b is None or b.kind != "receiver" or b.func is None:
+        if b is None or b.func is None:
             return None
-        rtype = receiver_type(file, b.func)
+        if b.kind == "receiver":
+            rtype = receiver_type(file, b.func)
+        elif b.kind == "var":
+            rtype = _constructed_type(file, b.value)
+        else:
+            return None
         found = functions(package, file).get((rtype, file.text(fn.child_by_field_name("field"))), []) if rtype else []
     else:
         return None
     return found[0] if len(found) == 1 else None
+
+
+def _constructed_type(file: GoFile, value: Node | None) -> str | None:
+    """``T`` for a value ``&T{...}``, ``T{...}`` or ``new(T)`` of a plain (unqualified) type name."""
+    if value is None:
+        return None
+    if value.type == "unary_expression" and value.named_child_count == 1 and file.text(value).startswith("&"):
+        value = value.named_children[0]
+    t = None
+    if value.type == "composite_literal":
+        t = value.child_by_field_name("type")
+    elif value.type == "call_expression":
+        fn, args = value.child_by_field_name("function"), value.child_by_field_name("arguments")
+        if fn is not None and file.text(fn) == "new" and args is not None and args.named_child_count == 1:
+            t = args.named_children[0]
+    return file.text(t) if t is not None and t.type == "type_identifier" else None

@@ -1,0 +1,136 @@
+"""GO103 dropped-result-channel: a call whose returned channel -- fed by a goroutine -- is thrown away.
+
+``func watch() <-chan Event { ch := make(chan Event); go func() { ch <- e }(); return ch }``
+called as a bare statement ``watch()`` (or ``_ = watch()``, ``go watch()``,
+``defer watch()``): nobody can ever receive from the channel, so the
+goroutine blocks forever on its first send.
+
+The callee must be a function or method of the same package whose body makes
+a channel, returns it, hands it to nobody else, and starts a
+``go func() {...}()`` with a plain send on it (a send that is a ``select``
+case can give up) that may send more values than the channel buffers.
+Calls are resolved with :func:`decls.callee` (package functions; methods
+on the enclosing method's receiver or on a local built as ``&T{...}``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from golint_traefik.go import channels, decls, scope
+from golint_traefik.go.source import GoFile, Node
+from golint_traefik.registry import go_rule
+
+_CHAN_RESULT = re.compile(rb"\nfunc[ \t(][^\n{]*\)[^\n]*\bchan\b")
+_DROPPED_Q = """
+[(expression_statement (call_expression function: (_) @fn) @call)
+ (go_statement (call_expression function: (_) @fn) @call)
+ (defer_statement (call_expression function: (_) @fn) @call)
+ (assignment_statement left: (expression_list . (identifier) @blank .)
+                       right: (expression_list . (call_expression function: (_) @fn) @call .))]
+"""
+_HOW = {"go_statement": "dropped by the go statement", "defer_statement": "dropped by the defer statement"}
+
+
+@dataclass(frozen=True)
+class _Fed:
+    file: GoFile
+    func: Node
+    chan: channels.LocalChan
+    send: Node  # the goroutine's send statement
+
+
+@go_rule("GO103")
+def check(p) -> None:
+    f = p.file
+    fed = _fed_functions(p.package, f)
+    if not fed:
+        return
+    for caps in f.matches(_DROPPED_Q):
+        call, fn = caps["call"][0], scope.unparen(caps["fn"][0])
+        blank = caps.get("blank")
+        if blank and f.text(blank[0]) != "_":
+            continue
+        callee = decls.callee(p.package, f, fn)
+        target = fed.get(callee[1].id) if callee is not None else None
+        if target is None:
+            continue
+        name = f.text(fn)
+        how = _HOW.get(call.parent.type, "discarded")
+        unbuffered = ", unbuffered" if target.chan.capacity == 0 else ""
+        line = target.send.start_point[0] + 1
+        p.report(call, f"the channel returned by `{name}` is {how}: nothing can receive from it, so the goroutine "
+                       f"it starts blocks forever on its send (line {line}{_where(f, target)})",
+                 fix=f"receive from the channel (`<-{name}(...)` or a range loop), or change `{name}` so the "
+                     "goroutine does not block when nobody listens (a buffered channel, or a select on a done "
+                     "channel)",
+                 related=[(target.file.span(target.send), f"`{target.chan.name}` is sent on here{unbuffered}"),
+                          (target.file.span(target.chan.make), f"`{target.chan.name}` is made here and returned")])
+
+
+def _where(f, target) -> str:
+    return "" if target.file is f else f" of {target.file.path.rsplit('/', 1)[-1]}"
+
+
+def _fed_functions(package, file) -> dict:
+    """Declaration node id -> _Fed for the package's functions that return a channel some goroutine
+    they start sends on."""
+
+    def build():
+        out: dict = {}
+        files = package.same_package(file) if package is not None else []
+        for g in files if file in files else [file, *files]:
+            if not channels.MAKE_CHAN.search(g.src):
+                continue  # no function that makes a channel
+            for m in _CHAN_RESULT.finditer(g.src):
+                kw = channels.node_at(g, m.start() + 1, m.start() + 5)
+                func = kw.parent if kw is not None else None
+                if func is None or func.type not in ("function_declaration", "method_declaration"):
+                    continue
+                result = func.child_by_field_name("result")
+                if result is None or "chan" not in g.text(result):
+                    continue
+                found = _feeds(g, func)
+                if found is not None:
+                    out[func.id] = found
+        return out
+
+    if package is None:
+        return build()
+    key = ("GO103.fed", file.package_name)
+    if key not in package.memo:
+        package.memo[key] = build()
+    return package.memo[key]
+
+
+def _feeds(g, func) -> _Fed | None:
+    """The unbuffered local channel ``func`` returns after starting a goroutine that sends on it."""
+    found = None
+    for ch in channels.local_channels(g):
+        if ch.func != func or ch.reassigned or ch.capacity is None:
+            continue
+        if not ch.escapes or not all(_returned(op.node, func) for op in ch.escapes):
+            continue
+        if any(op.runner == "self" and op.kind in ("recv", "range", "send") for op in ch.ops):
+            continue  # the function talks on it itself
+        plain = [op for op in ch.sends if op.runner == "go" and not op.in_select
+                 and channels.go_literal(op.go) is not None]
+        if not plain:
+            continue
+        lit = channels.go_literal(plain[0].go)
+        if channels.sends_per_run(g, lit, [op for op in plain if op.go == plain[0].go])[1] <= ch.capacity:
+            continue  # the buffer takes every send
+        if found is not None:
+            return None  # two such channels: which one is returned is not ours to guess
+        found = _Fed(g, func, ch, plain[0].expr)
+    return found
+
+
+def _returned(ident, func) -> bool:
+    """``ident`` is (part of) a value returned by ``func`` itself: ``return ch``, ``return ch, nil``,
+    ``return (<-chan T)(ch)``."""
+    n = ident.parent
+    while n is not None and n.type in ("parenthesized_expression", "type_conversion_expression", "expression_list"):
+        n = n.parent
+    return n is not None and n.type == "return_statement" and scope.enclosing_func(n) == func
