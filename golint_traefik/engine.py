@@ -284,8 +284,9 @@ def check_deep(check, p, sink: list, mark: int) -> None:
     try:
         check(p)
         return
-    except RecursionError:
+    except RecursionError as exc:
         del sink[mark:]
+        first = exc
     import threading
 
     outcome: list[BaseException] = []
@@ -296,16 +297,18 @@ def check_deep(check, p, sink: list, mark: int) -> None:
         except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
             outcome.append(exc)
 
-    old_size = threading.stack_size()
+    old_size, old_limit = threading.stack_size(), sys.getrecursionlimit()
     try:
-        threading.stack_size(DEEP_STACK_BYTES)
+        threading.stack_size(DEEP_STACK_BYTES)  # read when the thread starts
+        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
         worker = threading.Thread(target=target, name="golint-traefik-deep", daemon=True)
+        worker.start()
+    except (RuntimeError, ValueError, MemoryError):  # no such thread here: the recursion error stands
+        sys.setrecursionlimit(old_limit)
+        raise first from None
     finally:
         threading.stack_size(old_size)
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
     try:
-        worker.start()
         worker.join()
     finally:
         sys.setrecursionlimit(old_limit)
@@ -492,7 +495,14 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
     for index, key, version, sources in batch:
         facts: list | None = [] if key else None
         xfacts: list | None = [] if cross else None
-        findings, internal = analyze_go_package(sources, settings, version, facts, xfacts)
+        try:
+            findings, internal = analyze_go_package(sources, settings, version, facts, xfacts)
+        except Exception as exc:  # noqa: BLE001 - a bug outside the rules costs this package, not the run
+            from golint_traefik import fingerprint
+
+            where = os.path.dirname(sources[0].display) or "." if sources else "."
+            findings = fingerprint.assign([crash_finding("the Go package analysis", where, exc)], None)
+            internal, xfacts = 1, None
         xf = xfacts[0] if xfacts else None
         if key and not internal and len(facts) == len(sources):
             cache.store(key, facts, findings, _encode_facts(xf) if cross else None)

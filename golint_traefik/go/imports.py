@@ -74,7 +74,8 @@ def calls(file: GoFile, paths: Iterable[str], names: Iterable[str], node: Node |
     dot = dot_imported(file, paths)
     if not aliases and dot is None:
         return
-    if not any(n.encode() in file.src for n in names):
+    # Once per file and name set: rules call this per node, and scanning the source each time is quadratic.
+    if not file.memo_get(("imports.mentions", names), lambda: any(n.encode() in file.src for n in names)):
         return
     for caps in file.matches(_calls_query(names), node):
         call, fn = caps["call"][0], caps["fn"][0]

@@ -18,6 +18,7 @@ that are expensive are memoised on it (``file.memo``).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -234,6 +235,22 @@ def _bind(file: GoFile, ident: Node, kind: str, decl: Node, scope: Node, func: N
     return Binding(file.text(ident), ident, kind, decl, scope, func, typ, value)
 
 
+def _list_decls(file: GoFile, lst: Node) -> tuple[dict[bytes, list], dict[int, int]]:
+    """A statement list's declarations by name, ``[(statement index, ident, kind, decl, type, value)]`` in
+    order, and statement id -> index; built once per list, so that resolving stays linear in big functions."""
+
+    def build():
+        by_name: dict[bytes, list] = {}
+        index: dict[int, int] = {}
+        for i, stmt in enumerate(lst.named_children):
+            index[stmt.id] = i
+            for d in _declares(stmt):
+                by_name.setdefault(file.src[d[0].start_byte:d[0].end_byte], []).append((i, *d))
+        return by_name, index
+
+    return file.memo_get(("scope.list_decls", lst.id), build)
+
+
 def _declared_in(file: GoFile, node: Node, child: Node, name: bytes, ident: Node) -> Binding | None:
     """The binding of ``name`` that ``node`` makes visible to its child ``child``."""
     t = node.type
@@ -242,14 +259,14 @@ def _declared_in(file: GoFile, node: Node, child: Node, name: bytes, ident: Node
     def named(n: Node) -> bool:
         return src[n.start_byte:n.end_byte] == name
 
-    if t == "statement_list":
-        for stmt in node.named_children:
-            last = stmt == child
-            for d_ident, kind, decl, typ, value in _declares(stmt):
-                if named(d_ident) and (not last or d_ident == ident):
-                    return _bind(file, d_ident, kind, decl, node, enclosing_func(node), typ, value)
-            if last:
+    if t == "statement_list":  # the first declaration before ``child`` (or by ``ident`` itself in it)
+        decls, index = _list_decls(file, node)
+        at = index.get(child.id, len(index))
+        for i, d_ident, kind, decl, typ, value in decls.get(name, ()):
+            if i > at:
                 return None
+            if i < at or d_ident == ident:
+                return _bind(file, d_ident, kind, decl, node, enclosing_func(node), typ, value)
         return None
     if t in ("if_statement", "expression_switch_statement", "type_switch_statement", "for_clause"):
         init = node.child_by_field_name("initializer")
@@ -340,6 +357,29 @@ def is_local(b: Binding | None) -> bool:
 _IDENT_Q = "(identifier) @id"
 
 
+def _idents_named(file: GoFile, node: Node, name: bytes) -> list[Node]:
+    """The identifiers spelt ``name`` inside ``node``, from an index of the top-level declaration around
+    it (one query per declaration, not one per binding: big functions stay linear)."""
+    tops = file.memo_get("scope.tops", lambda: list(file.root.named_children))
+    starts = file.memo_get("scope.top_starts", lambda: [t.start_byte for t in tops])
+    i = bisect.bisect_right(starts, node.start_byte) - 1
+    top = tops[i] if i >= 0 and tops[i].end_byte >= node.end_byte else file.root
+
+    def build() -> dict[bytes, tuple[list[int], list[Node]]]:
+        by_name: dict[bytes, list[Node]] = {}
+        for n in file.captures(_IDENT_Q, top).get("id", []):
+            by_name.setdefault(file.src[n.start_byte:n.end_byte], []).append(n)
+        out = {}
+        for key, nodes in by_name.items():
+            nodes.sort(key=lambda n: n.start_byte)
+            out[key] = ([n.start_byte for n in nodes], nodes)
+        return out
+
+    at, nodes = file.memo_get(("scope.idents", top.id), build).get(name, ((), ()))
+    lo = bisect.bisect_left(at, node.start_byte)
+    return nodes[lo:bisect.bisect_left(at, node.end_byte, lo)]
+
+
 def uses(file: GoFile, b: Binding) -> list[Use]:
     """Every identifier (other than the declaring one) that refers to ``b``, classified."""
     key = ("scope.uses", b.ident.id)
@@ -347,11 +387,10 @@ def uses(file: GoFile, b: Binding) -> list[Use]:
     if cached is not None:
         return cached
     name = b.name.encode()
-    src = file.src
     out = []
     before_ok = b.kind in ("param", "result", "receiver", "package")  # visible before the declaring name
-    for n in file.captures(_IDENT_Q, b.scope).get("id", []):
-        if n == b.ident or src[n.start_byte:n.end_byte] != name or n.start_byte < b.ident.start_byte and not before_ok:
+    for n in _idents_named(file, b.scope, name):
+        if n == b.ident or n.start_byte < b.ident.start_byte and not before_ok:
             continue
         if resolve(file, n) == b:
             out.append(use_of(file, n, b.func))

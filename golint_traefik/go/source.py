@@ -125,6 +125,10 @@ class GoFile:
                     node = child
                     break
             else:
+                # No child holds it: tree-sitter-go wants a newline after the last declaration, where
+                # Go inserts the semicolon at the end of the file itself.  Parsed with one, it is fine.
+                if node == self.root and not parser().parse(self.src + b"\n").root_node.has_error:
+                    return None
                 return node
 
     @cached_property

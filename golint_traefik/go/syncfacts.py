@@ -127,6 +127,16 @@ def sync_calls(file: GoFile, methods: Iterable[str]) -> list[SyncCall]:
     return out
 
 
+def sync_calls_in(file: GoFile, methods: Iterable[str], node: Node) -> list[SyncCall]:
+    """``sync_calls(file, methods)`` inside ``node``, by bisection of the file's list (in source
+    order): a loop over the functions of a file stays linear in its number of calls."""
+    wanted = frozenset(methods)
+    calls = sync_calls(file, wanted)
+    starts = file.memo_get(("syncfacts.sync_call_starts", wanted), lambda: [c.call.start_byte for c in calls])
+    lo = bisect.bisect_left(starts, node.start_byte)
+    return calls[lo:bisect.bisect_left(starts, node.end_byte, lo)]
+
+
 # The methods the GO2xx rules ask about: one query per file finds them all.
 _SYNC_METHODS = frozenset({*LOCK_METHODS, "Add", "Done", "Wait"})
 
@@ -462,9 +472,8 @@ class LockFlow:
                 return call
             if nargs and key in {key_text(f, a) for a in args.named_children}:
                 return call
-        for c in sync_calls(f, self.release):
-            if c.call.start_byte >= pos and c.key == key and self.release[c.method] == mode \
-                    and scope.within(c.call, self.func):
+        for c in sync_calls_in(f, self.release, self.func):
+            if c.call.start_byte >= pos and c.key == key and self.release[c.method] == mode:
                 return c.call
         return None
 
@@ -493,11 +502,11 @@ class LockFlow:
         that release a key without acquiring it first: a goroutine or callback that unlocks."""
         f, func = self.f, self.func
         out: dict[int, tuple[int, int, set]] = {}
-        releases = [c for c in sync_calls(f, self.release) if c.nargs == 0 and c.func is not None
+        releases = [c for c in sync_calls_in(f, self.release, func) if c.nargs == 0 and c.func is not None
                     and c.func != func and c.func.type == "func_literal" and scope.within(c.func, func)]
         if not releases:
             return []
-        acquires = sync_calls(f, self.acquire) if self.acquire else []
+        acquires = sync_calls_in(f, self.acquire, func) if self.acquire else []
         for c in releases:
             lit = c.func
             par = lit.parent
@@ -605,8 +614,8 @@ class LockFlow:
         fn = scope.unparen(call.child_by_field_name("function"))
         out: set = set()
         if fn.type == "func_literal":
-            for c in sync_calls(f, self.release):
-                if scope.within(c.call, fn) and c.nargs == 0:
+            for c in sync_calls_in(f, self.release, fn):
+                if c.nargs == 0:
                     out.add((c.key, self.release[c.method]))
             for c in calls_by_func(f).get(fn.id, []):
                 name = callee_name(f, c)

@@ -9,7 +9,8 @@ otherwise.  Related locations and the fix follow the message on extra lines.
 
 Escaping follows the runner: in the message ``%``, CR and LF become ``%25``,
 ``%0D`` and ``%0A``; property values also escape ``:`` and ``,`` (``%3A``,
-``%2C``), which would otherwise end the value.
+``%2C``), which would otherwise end the value.  Other control characters
+(ANSI escapes, NUL, tabs, U+2028) are shown escaped, as in the text format.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE:
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _visible(text: str) -> str:
+    """Control characters but CR and LF shown escaped (``\\x1b``), as in the text format: the runner
+    would pass them on, and the log viewer interprets ANSI sequences."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in "\r\n" else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def escape_property(text: str) -> str:

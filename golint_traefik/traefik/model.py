@@ -433,7 +433,13 @@ def build_project(files: list[tuple[str, bytes]], settings) -> Project:
                     "E002", Span(path, 1, 1, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start}); not analysed"))
             continue
         project.all_texts[path] = text
-        used, problems, templated = _load_file(path, text, loaded)
+        try:
+            used, problems, templated = _load_file(path, text, loaded)
+        except Exception as exc:  # noqa: BLE001 - a loader bug costs this file, not the run (E003, exit 2)
+            from golint_traefik.engine import crash_finding
+
+            project.diagnostics.append(crash_finding("the Traefik configuration loader", path, exc))
+            continue
         if used:
             project.texts[path] = text
         if problems and templated:

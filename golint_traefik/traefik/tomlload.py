@@ -45,6 +45,8 @@ def load_toml(path: str, text: str) -> tuple[CNode | None, YamlProblem | None]:
         m = _ERR_POS.search(msg)
         line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
         return None, YamlProblem(f"invalid TOML: {_ERR_POS.sub('', msg).strip()}", line, col)
+    except RecursionError:  # tomllib recurses per level of nested arrays and inline tables
+        return None, YamlProblem("TOML nested too deeply to analyse; not analysed", 1, 1)
     src = SourceText(path, text)
     scanner = _Scanner(src)
     try:

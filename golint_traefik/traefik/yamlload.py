@@ -64,12 +64,33 @@ def split_documents(text: str) -> list[tuple[int, str]]:
     chunks: list[tuple[int, str]] = []
     starts = [m.start() for m in _DOC_SPLIT.finditer(text)]
     bounds = [0] + [s for s in starts if s > 0] + [len(text)]
+    carry = None  # start of directives (%YAML, %TAG): they belong to the document after them
     for a, b in zip(bounds, bounds[1:]):
+        if carry is not None:
+            a, carry = carry, None
         chunk = text[a:b]
+        if chunk.startswith("..."):  # the previous document's end marker: blank it, keep the lines
+            chunk = "   " + chunk[3:]
         if chunk.strip() in ("", "---", "..."):
+            continue
+        if b < len(text) and _only_directives(chunk):
+            carry = a
             continue
         chunks.append((text.count("\n", 0, a), chunk))
     return chunks
+
+
+def _only_directives(chunk: str) -> bool:
+    """Whether ``chunk`` holds directives (``%YAML``, ``%TAG``) and nothing but comments besides."""
+    if not chunk.lstrip().startswith(("%", "#")):
+        return False
+    directive = False
+    for line in chunk.splitlines():
+        if line.startswith("%"):
+            directive = True
+        elif line.strip() and not line.lstrip().startswith("#"):
+            return False
+    return directive
 
 
 def load_documents(path: str, text: str, skip: Callable[[str], bool] | None = None) -> list[YamlDoc]:
@@ -92,8 +113,9 @@ def load_documents(path: str, text: str, skip: Callable[[str], bool] | None = No
             docs.append(YamlDoc(None, offset + 1, YamlProblem(f"invalid YAML: {msg}", line, col)))
             continue
         except (YAMLError, RecursionError, ValueError) as exc:
-            problem = "nesting too deep" if isinstance(exc, RecursionError) else str(exc).splitlines()[0]
-            docs.append(YamlDoc(None, offset + 1, YamlProblem(f"invalid YAML: {problem}", offset + 1, 1)))
+            problem = "YAML nested too deeply to analyse; not analysed" if isinstance(exc, RecursionError) \
+                else f"invalid YAML: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
+            docs.append(YamlDoc(None, offset + 1, YamlProblem(problem, offset + 1, 1)))
             continue
         if node is None:
             continue
@@ -132,6 +154,7 @@ class _Converter:
         self.offset = line_offset
         self.count = 0
         self.duplicates: list[tuple[CNode, CNode]] = []
+        self._merge_memo: dict[int, list] = {}  # id(mapping node) -> its pairs after ``<<`` merges
 
     def _span(self, node) -> Span:
         s, e = node.start_mark, node.end_mark
@@ -176,27 +199,48 @@ class _Converter:
         return CNode(SCALAR, span, value=_scalar_value(ynode), key=key, key_span=key_span, tag=ynode.tag)
 
     def _merged_pairs(self, mnode: MappingNode):
-        """The mapping's own pairs, then pairs merged in by ``<<`` that the mapping does not set."""
-        own = []
-        merged = []
-        for knode, vnode in mnode.value:
-            if isinstance(knode, ScalarNode) and knode.tag and knode.tag.endswith(":merge"):
-                sources = vnode.value if isinstance(vnode, SequenceNode) else [vnode]
-                for src in sources:
-                    if isinstance(src, MappingNode):
-                        merged.extend(self._merged_pairs(src))
-            else:
-                own.append((knode, vnode))
-        keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
-        out = list(own)
-        seen = set(keys)
-        for knode, vnode in merged:
-            k = knode.value if isinstance(knode, ScalarNode) else None
-            if k in seen:
+        """The mapping's own pairs, then pairs merged in by ``<<`` that the mapping does not set.
+
+        Worked out bottom-up without recursion and once per mapping: merge chains may be
+        thousands deep, ``<<: [*a, *a]`` chains double at every level, and an anchor may be
+        merged into itself (that merge adds nothing).  The pairs count against the budget.
+        """
+        memo = self._merge_memo
+        active: set[int] = set()
+        stack = [mnode]
+        while stack:
+            node = stack[-1]
+            if id(node) in memo:
+                stack.pop()
                 continue
-            seen.add(k)
-            out.append((_MergedKey(knode), vnode))
-        return out
+            own, sources = [], []
+            for knode, vnode in node.value:
+                if isinstance(knode, ScalarNode) and knode.tag and knode.tag.endswith(":merge"):
+                    srcs = vnode.value if isinstance(vnode, SequenceNode) else [vnode]
+                    sources.extend(src for src in srcs if isinstance(src, MappingNode))
+                else:
+                    own.append((knode, vnode))
+            pending = [src for src in sources if id(src) not in memo and id(src) not in active]
+            if pending and id(node) not in active:
+                active.add(id(node))
+                stack.extend(reversed(pending))
+                continue
+            stack.pop()
+            active.discard(id(node))
+            out = list(own)
+            seen = {k.value for k, _ in own if isinstance(k, ScalarNode)}
+            for src in sources:
+                for knode, vnode in memo.get(id(src), ()):
+                    k = knode.value if isinstance(knode, ScalarNode) else None
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    out.append((knode if isinstance(knode, _MergedKey) else _MergedKey(knode), vnode))
+            self.count += len(out)
+            if self.count > MAX_NODES:
+                raise _Budget(f"YAML expands to more than {MAX_NODES} nodes (alias bomb?); not analysed")
+            memo[id(node)] = out
+        return memo[id(mnode)]
 
 
 class _MergedKey(ScalarNode):

@@ -112,7 +112,7 @@ def _handed_off(f, func, keys: set[str]) -> set[str]:
             if call is None or call.type != "call_expression" \
                     or scope.outer_paren(sel) != call.child_by_field_name("function"):
                 out.add(syncfacts.key_text(f, sel.child_by_field_name("operand")))
-    for c in syncfacts.sync_calls(f, syncfacts.LOCK_METHODS):
+    for c in syncfacts.sync_calls_in(f, syncfacts.LOCK_METHODS, func):
         lit = c.func
         if c.key not in keys or c.method not in syncfacts.RELEASE or lit is None or lit == func \
                 or not scope.within(lit, func) or lit.type != "func_literal":
@@ -121,7 +121,8 @@ def _handed_off(f, func, keys: set[str]) -> set[str]:
                 lit.parent.parent is not None and lit.parent.parent.type == "defer_statement":
             continue  # a deferred closure: the flow sees it
         if not any(o.key == c.key and o.method in syncfacts.ACQUIRE and o.func == lit
-                   and o.call.start_byte < c.call.start_byte for o in syncfacts.sync_calls(f, syncfacts.LOCK_METHODS)):
+                   and o.call.start_byte < c.call.start_byte
+                   for o in syncfacts.sync_calls_in(f, syncfacts.LOCK_METHODS, lit)):
             out.add(c.key)
     return out
 

@@ -1,0 +1,8 @@
+﻿package survivor
+
+import "context"
+
+func leak(parent context.Context) {
+	ctx, _ := context.WithCancel(parent)
+	_ = ctx
+}

@@ -1,0 +1,8 @@
+package survivor
+
+import "context"
+
+func call() {
+	x := min(1, 2
+	_ = x
+}
