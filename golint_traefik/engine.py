@@ -381,14 +381,14 @@ def not_utf8(display: str, data: bytes) -> Finding | None:
 # ------------------------------------------------------------------ go side
 
 _GO_DIRECTIVE = re.compile(rb"^go\s+(\d+)\.(\d+)", re.M)
-_gomod_cache: dict[str, tuple[int, int] | None] = {}
+_gomod_cache: dict[str, tuple[str, bytes] | None] = {}
 
 
-def go_version_for(directory: str) -> tuple[int, int]:
-    """The ``go`` directive of the nearest go.mod above ``directory``."""
+def nearest_gomod(directory: str) -> tuple[str, bytes] | None:
+    """``(directory, first 64 KiB)`` of the nearest go.mod at or above ``directory``; cached per directory."""
     d = os.path.abspath(directory)
     chain = []
-    found: tuple[int, int] | None = None
+    found: tuple[str, bytes] | None = None
     while True:
         if d in _gomod_cache:
             found = _gomod_cache[d]
@@ -398,8 +398,7 @@ def go_version_for(directory: str) -> tuple[int, int]:
         if os.path.isfile(mod):
             try:
                 with open(mod, "rb") as fh:
-                    m = _GO_DIRECTIVE.search(fh.read(65536))
-                found = (int(m.group(1)), int(m.group(2))) if m else None
+                    found = (d, fh.read(65536))
             except OSError:
                 found = None
             break
@@ -409,7 +408,14 @@ def go_version_for(directory: str) -> tuple[int, int]:
         d = parent
     for c in chain:
         _gomod_cache[c] = found
-    return found or DEFAULT_GO_VERSION
+    return found
+
+
+def go_version_for(directory: str) -> tuple[int, int]:
+    """The ``go`` directive of the nearest go.mod above ``directory``."""
+    mod = nearest_gomod(directory)
+    m = _GO_DIRECTIVE.search(mod[1]) if mod else None
+    return (int(m.group(1)), int(m.group(2))) if m else DEFAULT_GO_VERSION
 
 
 def analyze_go_package(sources: list[Source], settings: Settings, version: tuple[int, int] | None = None,

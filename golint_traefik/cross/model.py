@@ -251,36 +251,16 @@ class GoIndex:
     def __init__(self, facts: list[F.PackageFacts]):
         self.facts = [f for f in facts if f is not None]
         self.by_dir = {f.directory: f for f in self.facts}
-        self._modules: dict[str, tuple[str, str] | None] = {}
         self._programs: dict[tuple[str, ...], Program] = {}
 
     # modules
     def module_of(self, directory: str) -> tuple[str, str] | None:
         """(module path, module root) of the nearest go.mod at or above ``directory``."""
-        d = directory
-        chain = []
-        found = None
-        while True:
-            if d in self._modules:
-                found = self._modules[d]
-                break
-            chain.append(d)
-            mod = os.path.join(d, "go.mod")
-            if os.path.isfile(mod):
-                try:
-                    with open(mod, "rb") as fh:
-                        m = _MODULE.search(fh.read(65536).decode("utf-8", "replace"))
-                    found = (m.group(1), d) if m else None
-                except OSError:
-                    found = None
-                break
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
-        for c in chain:
-            self._modules[c] = found
-        return found
+        from golint_traefik.engine import nearest_gomod
+
+        mod = nearest_gomod(directory)
+        m = _MODULE.search(mod[1].decode("utf-8", "replace")) if mod else None
+        return (m.group(1), mod[0]) if m else None
 
     @cached_property
     def modules(self) -> list[tuple[str, str]]:
