@@ -461,9 +461,14 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
         skipped[f.path] = file_ignores(src.path, settings)
     package = GoPackage(directory, files)
     if cross_facts is not None:  # the package's facts for the XS rules, from the trees parsed here
-        from golint_traefik.cross.run import go_facts
+        from golint_traefik.cross.gofacts import package_facts
 
-        cross_facts.append(go_facts(package, directory))
+        try:
+            cross_facts.append(package_facts(package, directory))
+        except Exception as exc:  # noqa: BLE001 - costs the cross-checks of this package, reported, not hidden
+            cross_facts.append(None)
+            findings.append(crash_finding("the cross-check facts of this Go package", sources[0].display, exc))
+            internal += 1
     go_rules = [r for r in registry if r.meta.target == "go" and r.meta.id in settings.selected]
     for f in files:
         file_findings: list[Finding] = []

@@ -52,47 +52,6 @@ def wanted(settings) -> bool:
     return bool(cross_ids() & settings.selected)
 
 
-def go_facts(package, directory: str) -> F.PackageFacts | None:
-    """The facts of a parsed package (never raises: a crash only costs the cross-checks this package)."""
-    from golint_traefik.cross.gofacts import package_facts
-
-    try:
-        return package_facts(package, directory)
-    except Exception:  # noqa: BLE001 - facts are best effort; rules must not lose the Go findings
-        return None
-
-
-def facts_from_sources(sources, version) -> F.PackageFacts | None:
-    """Facts of a package whose findings came from the result cache: read and parse it again.
-
-    Only until cache entries carry the facts (see the engine); files without
-    anything the cross-checks read are not parsed.
-    """
-    from golint_traefik.cross.gofacts import _MARKERS
-    from golint_traefik.go.source import GoFile, GoPackage
-
-    files = []
-    main_only = []
-    for src in sources:
-        if src.display.endswith("_test.go"):
-            continue
-        try:
-            with open(src.path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
-        if any(m in data for m in _MARKERS) or b"package main" in data:
-            f = GoFile(src.display, data, version)
-            if f.first_error() is None:
-                files.append(f)
-        else:
-            main_only.append(src)
-    if not files:
-        return None
-    directory = os.path.dirname(sources[0].path)
-    return go_facts(GoPackage(directory, files), directory)
-
-
 def _digest(facts: list[F.PackageFacts], cwd: str, index) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(json.dumps([F.FORMAT, [F.to_json(f) for f in facts], index.modules], separators=(",", ":")).encode())
