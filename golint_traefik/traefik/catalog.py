@@ -782,15 +782,9 @@ def labels_read(project, service, deploy: bool) -> bool:
     enable = service.enable(deploy)
     if enable is not None:
         return enable
-    provider = "swarm" if deploy and project.version >= 3 else "docker"
-    values = []
-    for s in project.static:
-        section = s.root.find(f"providers.{provider}")
-        if section is None:
-            continue
-        node = section.get("exposedByDefault") if section.is_map else None
-        values.append(node is not None and node.as_bool() is False)
-    return not values or not all(values)
+    from golint_traefik.traefik.model import exposed_by_default
+
+    return exposed_by_default(project, "swarm" if deploy and project.version >= 3 else "docker")
 
 
 def project_sources(project, *, labels: bool = True) -> list[Source]:

@@ -222,6 +222,22 @@ class Project:
                     out.append(r)
         return out
 
+    def usage(self, kind: str) -> tuple[set[int], set[str]]:
+        """Objects of ``kind`` some reference resolves to (by ``id``), and the providers a
+        reference may point into without us knowing where (``"*"``: anywhere)."""
+        used: set[int] = set()
+        blind: set[str] = set()
+        for ref in self.references(kind):
+            if ref.dynamic:
+                blind.add("*")  # an interpolated or templated name may point anywhere
+                continue
+            res = self.resolve(ref)
+            if res.status == FOUND:
+                used.update(id(t) for t in res.targets)
+            elif res.status == UNKNOWN:
+                blind.add(ref.provider or "*")
+        return used, blind
+
     def resolve(self, ref: Ref) -> Resolution:
         """Resolve a reference the way Traefik does.
 
@@ -589,7 +605,7 @@ def _infer_version(project: Project, loaded: _Loaded, settings) -> None:
                 return
 
 
-def _exposed_by_default(project: Project, provider: str) -> bool:
+def exposed_by_default(project: Project, provider: str) -> bool:
     """``providers.<provider>.exposedByDefault`` (default true).
 
     A repository may hold several Traefik deployments; the option is taken
@@ -634,7 +650,7 @@ def _dynamic_sources(project: Project, loaded: _Loaded) -> None:
                 active, reason = True, ""
                 if enable is False:
                     active, reason = False, f'compose service "{svc.name}" sets traefik.enable=false, so Traefik ignores its labels'
-                elif enable is None and not _exposed_by_default(project, provider):
+                elif enable is None and not exposed_by_default(project, provider):
                     active = False
                     reason = (f'compose service "{svc.name}" lacks traefik.enable=true while '
                               f"providers.{provider}.exposedByDefault is false, so Traefik ignores its labels")
@@ -657,7 +673,7 @@ def _dynamic_sources(project: Project, loaded: _Loaded) -> None:
         for svc in cf.services:
             if not svc.traefik_labels() and not svc.is_traefik:
                 project.auto_services.append(AutoService("docker", svc.name, cf.project, frozenset({"http"}),
-                                                         _exposed_by_default(project, "docker")))
+                                                         exposed_by_default(project, "docker")))
     for m, templated in loaded.manifests:
         if m.is_traefik_crd:
             project.providers.add(CRD_PROVIDER)

@@ -4,7 +4,6 @@ import re
 
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
-from golint_traefik.traefik.model import FOUND, UNKNOWN
 from golint_traefik.traefik.resources import CRD_PROVIDER, MIDDLEWARE
 
 _GATEWAY = re.compile(r"^kind:\s*[\"']?(?:HTTPRoute|GRPCRoute)\b|ExtensionRef", re.M)
@@ -13,17 +12,7 @@ _GATEWAY = re.compile(r"^kind:\s*[\"']?(?:HTTPRoute|GRPCRoute)\b|ExtensionRef", 
 @traefik_rule("TR210")
 def check(p: TraefikPass) -> None:
     project = p.project
-    used: set[int] = set()
-    blind: set[str] = set()  # providers some reference may point into without us knowing where
-    for ref in project.references(MIDDLEWARE):
-        if ref.dynamic:
-            blind.add("*")  # an interpolated or templated name may point anywhere
-            continue
-        res = project.resolve(ref)
-        if res.status == FOUND:
-            used.update(id(t) for t in res.targets)
-        elif res.status == UNKNOWN:
-            blind.add(ref.provider or "*")
+    used, blind = project.usage(MIDDLEWARE)
     if "*" in blind:
         return
     if any(_GATEWAY.search(t) for t in project.all_texts.values()):

@@ -2,24 +2,13 @@
 
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
-from golint_traefik.traefik.model import FOUND, UNKNOWN
 from golint_traefik.traefik.resources import ROUTER, SERVICE
 
 
 @traefik_rule("TR211")
 def check(p: TraefikPass) -> None:
     project = p.project
-    used: set[int] = set()
-    blind: set[str] = set()
-    for ref in project.references(SERVICE):
-        if ref.dynamic:
-            blind.add("*")  # an interpolated or templated name may point anywhere
-            continue
-        res = project.resolve(ref)
-        if res.status == FOUND:
-            used.update(id(t) for t in res.targets)
-        elif res.status == UNKNOWN:
-            blind.add(ref.provider or "*")
+    used, blind = project.usage(SERVICE)
     if "*" in blind:
         return
     used.update(_linked_by_labels(project))
