@@ -199,8 +199,12 @@ def rule_set(registry, selected: Iterable[str]) -> list:
         rule = registry.get(rid)
         if rule is None:
             continue
-        fn = rule.check
-        where = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}" if fn else ""
+        # The module, not the function: naming it must not import it (a warm run imports no rule).
+        # A test's stand-in function is named by itself.
+        # A stand-in function (tests replace rules) is named as well.
+        where, fn = rule.module or "", rule.loaded_check
+        if fn is not None and fn.__module__ != where:
+            where += f":{fn.__module__}.{fn.__qualname__}"
         out.append((rid, int(rule.meta.severity), rule.meta.options, where))
     return out
 

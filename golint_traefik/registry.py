@@ -27,7 +27,6 @@ Numbering (ids are never reused; a retired rule keeps its document with
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 import sys
 from dataclasses import dataclass, field
@@ -69,10 +68,42 @@ class RuleMeta:
         return f"{self.id} {self.slug}"
 
 
-@dataclass(frozen=True)
+_UNSET: Callable = lambda p: None  # noqa: E731 - marks a check function not imported yet
+
+
 class Rule:
-    meta: RuleMeta
-    check: Callable | None  # None for engine diagnostics
+    """A rule: its document's metadata and its check function (None for engine diagnostics).
+
+    The function's module is imported on first use of :attr:`check`, so a run imports only the
+    rules it runs (a YAML-only run never loads the Go analysis, and a warm run loads no rule).
+    """
+
+    __slots__ = ("meta", "_check")
+
+    def __init__(self, meta: RuleMeta, check: Callable | None = _UNSET):
+        self.meta = meta
+        self._check = None if meta.target == "engine" and check is _UNSET else check
+
+    @property
+    def module(self) -> str | None:
+        """The module that implements the rule, by the naming convention (``go/rules/go101_slug.py``)."""
+        if self.meta.target == "engine":
+            return None
+        return f"golint_traefik.{self.meta.target}.rules.{self.meta.id.lower()}_{self.meta.slug.replace('-', '_')}"
+
+    @property
+    def check(self) -> Callable | None:
+        if self._check is _UNSET:
+            self._check = _load_check(self)
+        return self._check
+
+    @property
+    def loaded_check(self) -> Callable | None:
+        """The check function if it is imported already, else None (never imports)."""
+        return None if self._check is _UNSET else self._check
+
+    def __repr__(self) -> str:
+        return f"Rule({self.meta.id} {self.meta.slug})"
 
 
 class RegistryError(Exception):
@@ -165,14 +196,52 @@ def cross_rule(rule_id: str):
     return _register("cross", rule_id)
 
 
-def _import_rule_modules() -> None:
-    for pkg_name in ("golint_traefik.go.rules", "golint_traefik.traefik.rules", "golint_traefik.cross.rules"):
-        try:
-            pkg = importlib.import_module(pkg_name)
-        except ModuleNotFoundError:
-            continue
+_RULE_PACKAGES = ("golint_traefik.go.rules", "golint_traefik.traefik.rules", "golint_traefik.cross.rules")
+
+
+def _load_check(rule: Rule) -> Callable | None:
+    """Import the module of ``rule`` and return the function it registered."""
+    meta = rule.meta
+    if meta.retired:
+        return _CHECKS.get(meta.id)
+    try:
+        importlib.import_module(rule.module)
+    except ModuleNotFoundError as exc:
+        if exc.name != rule.module:
+            raise
+        raise RegistryError(f"{meta.id} ({meta.slug}) is documented but has no implementation "
+                            f"(expected module {rule.module})") from None
+    fn = _CHECKS.get(meta.id)
+    if fn is None:
+        raise RegistryError(f"{meta.id} ({meta.slug}): module {rule.module} registers no check for it")
+    if fn.__golint_target__ != meta.target:  # type: ignore[attr-defined]
+        raise RegistryError(f"{meta.id}: documented target {meta.target} but registered as {fn.__golint_target__}")
+    return fn
+
+
+def verify(registry: "Registry") -> None:
+    """Import every rule module and check that documents and implementations match one to one.
+
+    Runs are lazy (a rule's module is imported when the rule first runs); the test suite calls
+    this so that a document without code, or code without a document, cannot land.
+    """
+    import pkgutil
+
+    for pkg_name in _RULE_PACKAGES:
+        pkg = importlib.import_module(pkg_name)
         for info in pkgutil.iter_modules(pkg.__path__):
             importlib.import_module(f"{pkg_name}.{info.name}")
+    for rule in registry:
+        if rule.meta.target == "engine":
+            if rule.meta.id in _CHECKS:
+                raise RegistryError(f"{rule.meta.id} is an engine diagnostic and cannot have a check function")
+            continue
+        fn = _load_check(rule)
+        if fn is not None and fn.__module__ != rule.module:
+            raise RegistryError(f"{rule.meta.id} is registered in {fn.__module__}, expected {rule.module}")
+    for rid in _CHECKS:
+        if registry.get(rid) is None:
+            raise RegistryError(f"{rid} is implemented but has no document in rules/")
 
 
 @lru_cache(maxsize=1)
@@ -192,22 +261,7 @@ def load_registry() -> "Registry":
             raise RegistryError(f"{path.name}: file must be named {expected}")
         metas[meta.id] = meta
         slugs[meta.slug] = meta.id
-    _import_rule_modules()
-    rules: dict[str, Rule] = {}
-    for rid, meta in metas.items():
-        fn = _CHECKS.get(rid)
-        if meta.target == "engine":
-            if fn is not None:
-                raise RegistryError(f"{rid} is an engine diagnostic and cannot have a check function")
-        elif fn is None and not meta.retired:
-            raise RegistryError(f"{rid} ({meta.slug}) is documented but has no implementation")
-        elif fn is not None and fn.__golint_target__ != meta.target:  # type: ignore[attr-defined]
-            raise RegistryError(f"{rid}: documented target {meta.target} but registered as {fn.__golint_target__}")
-        rules[rid] = Rule(meta=meta, check=fn)
-    for rid in _CHECKS:
-        if rid not in metas:
-            raise RegistryError(f"{rid} is implemented but has no document in rules/")
-    return Registry(rules)
+    return Registry({rid: Rule(meta) for rid, meta in metas.items()})
 
 
 class Registry:

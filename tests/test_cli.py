@@ -210,7 +210,7 @@ def test_tool_crash_exits_2(project, monkeypatch):
 def test_rule_options_are_validated(project, monkeypatch):
     reg = load_registry()
     rule = reg.get("TR401")
-    patched = dataclasses.replace(rule, meta=dataclasses.replace(rule.meta, options={"port": 8080}))
+    patched = Rule(dataclasses.replace(rule.meta, options={"port": 8080}), rule.check)
     monkeypatch.setitem(reg._rules, "TR401", patched)
     monkeypatch.setitem(reg._by_slug, "api-insecure", patched)
     cfg = project / ".golint-traefik.toml"

@@ -1,0 +1,56 @@
+"""The registry: documents and implementations match one to one, and rules are imported lazily."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from golint_traefik import registry as R
+from golint_traefik.registry import RegistryError, Rule, load_registry, parse_rule_doc
+
+
+def test_every_document_has_its_module_and_every_module_its_document():
+    R.verify(load_registry())
+
+
+def test_a_document_without_code_is_refused(tmp_path):
+    doc = (R._rules_dir() / "GO302-unstopped-ticker.md").read_text(encoding="utf-8")
+    meta = parse_rule_doc(doc.replace('id = "GO302"', 'id = "GO399"'), "GO399-unstopped-ticker.md")
+    with pytest.raises(RegistryError, match="no implementation"):
+        Rule(meta).check
+
+
+def test_a_registered_function_under_an_unknown_id_is_refused(monkeypatch):
+    monkeypatch.setitem(R._CHECKS, "GO398", lambda p: None)
+    with pytest.raises(RegistryError, match="GO398 is implemented but has no document"):
+        R.verify(load_registry())
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
+                         capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_loading_the_registry_imports_no_rule():
+    mods = _modules_after("from golint_traefik.registry import load_registry\nload_registry()")
+    assert not [m for m in mods if ".rules." in m]
+    assert "golint_traefik.traefik.model" not in mods and "golint_traefik.go.syncfacts" not in mods
+
+
+def test_a_go_only_run_imports_no_traefik_code(tmp_path):
+    (tmp_path / "a.go").write_text("package a\n\nfunc f() {}\n")
+    mods = _modules_after(f"from golint_traefik.cli import cli\ntry:\n    cli(['check', '--no-cache', {str(tmp_path)!r}])\n"
+                          "except SystemExit:\n    pass")
+    assert "golint_traefik.go.rules.go101_abandoned_sender" in mods
+    assert not [m for m in mods if m.startswith(("golint_traefik.traefik", "ruamel"))]
+
+
+def test_a_yaml_only_run_imports_no_go_code(tmp_path):
+    (tmp_path / "traefik.yml").write_text("api:\n  insecure: true\n")
+    mods = _modules_after(f"from golint_traefik.cli import cli\ntry:\n    cli(['check', '--no-cache', {str(tmp_path)!r}])\n"
+                          "except SystemExit:\n    pass")
+    assert "golint_traefik.traefik.rules.tr401_api_insecure" in mods
+    assert not [m for m in mods if m.startswith(("golint_traefik.go", "tree_sitter"))]
