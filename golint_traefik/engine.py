@@ -15,6 +15,7 @@ the number of jobs or on what came from the cache.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import glob
 import os
 import posixpath
@@ -503,22 +504,35 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
                cross: bool = False) -> list:
     """Analyse Go packages (index, cache key, Go version, files); returns (index, findings, internal errors, XS facts)."""
     out = []
-    for index, key, version, sources in batch:
-        facts: list | None = [] if key else None
-        xfacts: list | None = [] if cross else None
-        try:
-            findings, internal = analyze_go_package(sources, settings, version, facts, xfacts)
-        except Exception as exc:  # noqa: BLE001 - a bug outside the rules costs this package, not the run
-            from golint_traefik import fingerprint
-
-            where = os.path.dirname(sources[0].display) or "." if sources else "."
-            findings = fingerprint.assign([crash_finding("the Go package analysis", where, exc)], None)
-            internal, xfacts = 1, None
-        xf = xfacts[0] if xfacts else None
-        if key and not internal and len(facts) == len(sources):
-            cache.store(key, facts, findings, _encode_facts(xf) if cross else None)
-        out.append((index, findings, internal, xf))
+    # The analysis allocates many small objects (tree nodes, facts) and frees them per package; Python's
+    # default collector thresholds would run full collections over them again and again.
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), max(threshold[1], 50), max(threshold[2], 100))
+    try:
+        for item in batch:
+            out.append(_go_unit(item, settings, cache, cross))
+    finally:
+        gc.set_threshold(*threshold)
     return out
+
+
+def _go_unit(item, settings: Settings, cache, cross: bool) -> tuple:
+    """One Go package: (index, findings, internal errors, XS facts); stored in the cache when clean."""
+    index, key, version, sources = item
+    facts: list | None = [] if key else None
+    xfacts: list | None = [] if cross else None
+    try:
+        findings, internal = analyze_go_package(sources, settings, version, facts, xfacts)
+    except Exception as exc:  # noqa: BLE001 - a bug outside the rules costs this package, not the run
+        from golint_traefik import fingerprint
+
+        where = os.path.dirname(sources[0].display) or "." if sources else "."
+        findings = fingerprint.assign([crash_finding("the Go package analysis", where, exc)], None)
+        internal, xfacts = 1, None
+    xf = xfacts[0] if xfacts else None
+    if key and not internal and len(facts) == len(sources):
+        cache.store(key, facts, findings, _encode_facts(xf) if cross else None)
+    return index, findings, internal, xf
 
 
 # A Go unit's cache entry keeps the package's XS facts (when they were computed) beside its findings,
@@ -598,6 +612,14 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
     else:
         from concurrent.futures import ProcessPoolExecutor
 
+        # Workers are forked: what the parent imports now, each worker has without importing it again.
+        from golint_traefik.go.source import parser
+        from golint_traefik.registry import load_registry
+
+        parser()
+        for rule in load_registry():
+            if rule.meta.target == "go" and rule.meta.id in settings.selected:
+                rule.check  # noqa: B018 - imports the rule's module
         pool = ProcessPoolExecutor(max_workers=jobs)
         try:
             futures = [pool.submit(_go_worker, batch, settings, cache, cross_facts is not None)

@@ -118,7 +118,7 @@ def _range_over_selector(f, start, end):
     return (n, loop) if loop is not None and loop.type == "for_statement" else None
 
 
-_CHAN_DECL = re.compile(rb"^[ \t]*(\w+(?:[ \t]*,[ \t]*\w+)*)[ \t]+(?:<-[ \t]*)?chan\b")
+_CHAN_DECL = re.compile(rb"(?m)^[ \t]*(\w+(?:[ \t]*,[ \t]*\w+)*)[ \t]+(?:<-[ \t]*)?chan\b")
 
 
 def _declared_as_chan(p, name) -> bool:
@@ -129,8 +129,9 @@ def _declared_as_chan(p, name) -> bool:
     key = ("GO104.chan_names", p.file.package_name)
     names = memo.get(key)
     if names is None:
-        names = memo[key] = {n.strip().decode() for g in files for line in g.src.splitlines() if b"chan" in line
-                             for m in [_CHAN_DECL.match(line)] if m for n in m.group(1).split(b",")}
+        # One regex scan per file (in C), not a Python loop over its lines.
+        names = memo[key] = {n.strip().decode() for g in files if b"chan" in g.src
+                             for m in _CHAN_DECL.finditer(g.src) for n in m.group(1).split(b",")}
     return name in names
 
 
