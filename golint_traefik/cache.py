@@ -219,6 +219,7 @@ class Cache:
         self.root = root
         self.stamp = stamp
         self.context = context
+        self._context_digest: str | None = None
         self.dir = os.path.join(root, f"v1-{stamp[:16]}")
 
     @classmethod
@@ -273,7 +274,9 @@ class Cache:
 
     def key(self, kind: str, extra: list, members: list) -> str:
         """The entry name of a unit: ``extra`` (options of this unit) and ``members`` are JSON-able lists."""
-        return _hash_parts([FORMAT, self.stamp, self.context, kind, extra, members])
+        if self._context_digest is None:  # the rule set is the same for every unit: serialised once
+            self._context_digest = _hash_parts([self.context])
+        return _hash_parts([FORMAT, self.stamp, self._context_digest, kind, extra, members])
 
     def _path(self, key: str) -> str:
         return os.path.join(self.dir, key)

@@ -54,3 +54,9 @@ def test_a_yaml_only_run_imports_no_go_code(tmp_path):
                           "except SystemExit:\n    pass")
     assert "golint_traefik.traefik.rules.tr401_api_insecure" in mods
     assert not [m for m in mods if m.startswith(("golint_traefik.go", "tree_sitter"))]
+
+
+def test_version_imports_nothing_but_the_cli():
+    mods = _modules_after("from golint_traefik.cli import cli\ntry:\n    cli(['--version'])\nexcept SystemExit:\n    pass")
+    assert sorted(m for m in mods if m.startswith("golint_traefik")) == ["golint_traefik", "golint_traefik.cli"]
+    assert not [m for m in mods if m.startswith(("tree_sitter", "ruamel", "sarif_om"))]
