@@ -340,3 +340,14 @@ def test_templated_and_interpolated_rules_are_skipped():
         "docker-compose.yml": "services:\n  a:\n    image: x\n    labels:\n      - traefik.http.routers.a.rule=Host(`${D}`)\n",
     }
     assert router_rules(_project(files)) == []
+
+
+@pytest.mark.parametrize("pattern, outside", [
+    (r"a\\b", ["a", "\\\\", "b"]),                 # an escape is one token
+    (r"[\\]x", ["[", "x"]),                          # inside a class
+    (r"[]a]|b", ["[", "|", "b"]),                    # a leading ] is a literal of the class
+    (r"[^]a](c)", ["[", "(", "c", ")"]),             # also after ^
+    (r"x[a-z]*$", ["x", "[", "*", "$"]),
+])
+def test_regexp_tokens_know_escapes_and_classes(pattern, outside):
+    assert [tok for _, tok, in_class in goregexp.tokens(pattern) if not in_class] == outside

@@ -76,6 +76,29 @@ def check(pattern: str) -> RegexpError | None:
     return None
 
 
+def tokens(pattern: str):
+    """(offset, token, in a character class) for each token of ``pattern``: an escape (``\\x``, two
+    characters) or one character.  A class's opening ``[`` is outside it, its closing ``]`` inside;
+    a ``]`` right after ``[`` or ``[^`` is a literal of the class, as in Go."""
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            yield i, pattern[i:i + 2], in_class
+            i += 2
+            continue
+        yield i, c, in_class
+        i += 1
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            for lead in ("^", "]"):
+                if pattern.startswith(lead, i):
+                    yield i, lead, True
+                    i += 1
+
+
 def _isalnum(c: str) -> bool:
     return c.isascii() and c.isalnum()
 

@@ -1098,6 +1098,16 @@ def has_tls(router) -> bool:
     return True
 
 
+def matchers(project, syntax: str | None = None):
+    """(router rule, matcher) for every matcher of every rule that parses (only rules read with
+    ``syntax`` when it is given), in router order."""
+    for rr in router_rules(project):
+        if rr.parsed.error is not None or syntax is not None and rr.syntax != syntax:
+            continue
+        for m in rr.parsed.matchers:
+            yield rr, m
+
+
 def router_rules(project) -> list[RouterRule]:
     """Every HTTP and TCP router rule of the project, parsed (cached on the project)."""
     cache = project.__dict__.get("_router_rules")

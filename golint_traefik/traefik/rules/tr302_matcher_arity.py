@@ -2,31 +2,28 @@
 
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
-from golint_traefik.traefik.rulelang import MATCHERS, RouterRule, router_rules
+from golint_traefik.traefik.rulelang import MATCHERS, RouterRule, matchers
 
 _COUNTS = {(1,): "one argument", (2,): "two arguments (name, value)", (1, 2): "one or two arguments (key[, value])"}
 
 
 @traefik_rule("TR302")
 def check(p: TraefikPass) -> None:
-    for rr in router_rules(p.project):
-        if rr.parsed.error is not None:
+    for rr, m in matchers(p.project):
+        spec = m.spec
+        if spec is None:
             continue
-        for m in rr.parsed.matchers:
-            spec = m.spec
-            if spec is None:
-                continue
-            n = len(m.args)
-            if spec.accepts(n):
-                if spec.syntax == "v2" and spec.name == "Query" and _v2_query_odd(m):
-                    p.report(rr.span(m.start, m.end),
-                             f"rule of {rr.owner()}: {m.source(rr.text)} needs key=value arguments under the "
-                             f"{_syntax(rr)}; Traefik rejects an argument without '='",
-                             fix="write each query argument as key=value")
-                continue
-            if n > 1 and spec.arities == (1,) and spec.name in MATCHERS[("v2", rr.protocol)]:
-                continue  # a v2 argument list under v3: TR303 v2-matcher-under-v3
-            p.report(rr.span(m.start, m.end), f"rule of {rr.owner()}: {_message(rr, m, n)}")
+        n = len(m.args)
+        if spec.accepts(n):
+            if spec.syntax == "v2" and spec.name == "Query" and _v2_query_odd(m):
+                p.report(rr.span(m.start, m.end),
+                         f"rule of {rr.owner()}: {m.source(rr.text)} needs key=value arguments under the "
+                         f"{_syntax(rr)}; Traefik rejects an argument without '='",
+                         fix="write each query argument as key=value")
+            continue
+        if n > 1 and spec.arities == (1,) and spec.name in MATCHERS[("v2", rr.protocol)]:
+            continue  # a v2 argument list under v3: TR303 v2-matcher-under-v3
+        p.report(rr.span(m.start, m.end), f"rule of {rr.owner()}: {_message(rr, m, n)}")
 
 
 def _syntax(rr: RouterRule) -> str:

@@ -4,7 +4,7 @@ import re
 
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
-from golint_traefik.traefik.rulelang import router_rules, templates
+from golint_traefik.traefik.rulelang import matchers, templates
 
 # Matchers that took gorilla/mux templates in v2, and what v3 does with "{id}".
 _LITERAL = {"Path", "PathPrefix"}  # compared as plain strings
@@ -15,30 +15,27 @@ _QUOTE = re.compile(r"([\\.+*?()|\[\]{}^$])")
 
 @traefik_rule("TR304")
 def check(p: TraefikPass) -> None:
-    for rr in router_rules(p.project):
-        if rr.syntax != "v3" or rr.parsed.error is not None:
+    for rr, m in matchers(p.project, "v3"):
+        name = m.canonical
+        if name not in _LITERAL and name not in _REGEXP:
             continue
-        for m in rr.parsed.matchers:
-            name = m.canonical
-            if name not in _LITERAL and name not in _REGEXP:
+        for arg in m.args:
+            found, _ = templates(arg.value)
+            found = [t for t in found if _NAME.match(t.name)]
+            if not found:
                 continue
-            for arg in m.args:
-                found, _ = templates(arg.value)
-                found = [t for t in found if _NAME.match(t.name)]
-                if not found:
-                    continue
-                t = found[0]
-                placeholder = arg.value[t.start:t.end]
-                if name in _LITERAL:
-                    what = f"{name} compares paths as plain text under v3, so \"{placeholder}\" only matches itself"
-                else:
-                    what = f"{name} reads \"{placeholder}\" as literal text under v3 (it is a Go regexp, not a template)"
-                rewrite = _rewrite(name, arg.value, found)
-                message = f"rule of {rr.owner()}: {what} and the router never matches the intended requests"
-                if rewrite:
-                    message += f"; write {rewrite}"
-                p.report(rr.span(arg.at(t.start), arg.at(t.end - 1) + 1), message,
-                         fix=f"replace with {rewrite}" if rewrite else "use a v3 regexp matcher")
+            t = found[0]
+            placeholder = arg.value[t.start:t.end]
+            if name in _LITERAL:
+                what = f"{name} compares paths as plain text under v3, so \"{placeholder}\" only matches itself"
+            else:
+                what = f"{name} reads \"{placeholder}\" as literal text under v3 (it is a Go regexp, not a template)"
+            rewrite = _rewrite(name, arg.value, found)
+            message = f"rule of {rr.owner()}: {what} and the router never matches the intended requests"
+            if rewrite:
+                message += f"; write {rewrite}"
+            p.report(rr.span(arg.at(t.start), arg.at(t.end - 1) + 1), message,
+                     fix=f"replace with {rewrite}" if rewrite else "use a v3 regexp matcher")
 
 
 def _rewrite(name: str, value: str, found) -> str | None:
