@@ -331,3 +331,14 @@ def test_endless_loop_left_by_a_labelled_continue():
     assert len(inner) == 1 and not scope.endless_loop(f, inner[0])
     first = [n for n in f.captures("(for_statement) @f")["f"] if n.start_point[0] + 1 == 12]
     assert scope.endless_loop(f, first[0])
+
+
+def test_query_results_come_in_source_order_outer_first():
+    """Rules keep the first of several candidates (GO106 names the first way out of a loop), so
+    captures and matches must be in source order, outer before inner, whatever order tree-sitter
+    hands them out in (its captures of nested calls come out of order)."""
+    f = GoFile("x.go", b"package p\n\nfunc f() {\n\ta(b(c(d())), e(f()))\n\tg(h())\n}\n")
+    q = "(call_expression function: (identifier) @fn) @call"
+    calls = [f.text(n.child_by_field_name("function")) for n in f.captures(q)["call"]]
+    assert calls == ["a", "b", "c", "d", "e", "f", "g", "h"]
+    assert [f.text(caps["fn"][0]) for caps in f.matches(q)] == calls

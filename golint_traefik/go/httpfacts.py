@@ -59,12 +59,7 @@ class RequestCall:
 _PKG_REQUESTS = {"Get": 1, "Post": 3, "PostForm": 2, "Head": 1}
 _CTXHTTP_REQUESTS = {"Do": 3, "Get": 3, "Post": 5, "PostForm": 4, "Head": 3}
 _CLIENT_METHODS = {"Do": 1, "Get": 1, "Post": 3, "PostForm": 2, "Head": 1}
-_METHODS_Q = """
-(call_expression
-  function: (selector_expression operand: (_) @recv field: (field_identifier) @method)
-  arguments: (argument_list) @args
-  (#any-of? @method "Do" "Get" "Post" "PostForm" "Head" "RoundTrip")) @call
-"""
+_REQUEST_METHODS = frozenset({*_CLIENT_METHODS, "RoundTrip"})
 _NEW_REQUEST = ("NewRequest", "NewRequestWithContext")
 
 
@@ -171,11 +166,12 @@ def request_calls(package: GoPackage | None, file: GoFile) -> list[RequestCall]:
                 if _nargs(c.call) == _CTXHTTP_REQUESTS[c.name]:
                     out.append(RequestCall(c.call, c.qualified, c.name))
         seen = {r.call.id for r in out}
-        for caps in file.matches(_METHODS_Q):
-            call, recv, method = caps["call"][0], caps["recv"][0], file.text(caps["method"][0])
-            if call.id in seen:
+        for call, recv, name in file.selector_calls(_REQUEST_METHODS):
+            method = file.text(name)
+            arglist = call.child_by_field_name("arguments")
+            if call.id in seen or arglist is None or arglist.type != "argument_list":
                 continue
-            args = caps["args"][0].named_children
+            args = arglist.named_children
             if method == "RoundTrip":
                 if len(args) == 1:
                     out.append(RequestCall(call, f"{_short(file, recv)}.RoundTrip", method))

@@ -77,17 +77,25 @@ def calls(file: GoFile, paths: Iterable[str], names: Iterable[str], node: Node |
     # Once per file and name set: rules call this per node, and scanning the source each time is quadratic.
     if not file.memo_get(("imports.mentions", names), lambda: any(n.encode() in file.src for n in names)):
         return
-    for caps in file.matches(_calls_query(names), node):
-        call, fn = caps["call"][0], caps["fn"][0]
-        pkg = caps.get("pkg")
-        if pkg:
-            path = package_of(file, pkg[0], paths)
-            callee = fn.parent
-        else:
-            path = dot if dot is not None and resolve(file, fn) is None else None
-            callee = fn
+    if dot is not None:  # `After(d)` as well as `time.After(d)`: the query finds both forms
+        for caps in file.matches(_calls_query(names), node):
+            call, fn = caps["call"][0], caps["fn"][0]
+            pkg = caps.get("pkg")
+            if pkg:
+                path = package_of(file, pkg[0], paths)
+                callee = fn.parent
+            else:
+                path = dot if resolve(file, fn) is None else None
+                callee = fn
+            if path is not None:
+                yield PkgCall(call, path, file.text(fn), callee)
+        return
+    for call, operand, fn in file.selector_calls(names, node):
+        if operand.type != "identifier":
+            continue
+        path = package_of(file, operand, paths)
         if path is not None:
-            yield PkgCall(call, path, file.text(fn), callee)
+            yield PkgCall(call, path, file.text(fn), fn.parent)
 
 
 def is_type(file: GoFile, node: Node | None, paths: Iterable[str], name: str, *, pointer: bool | None = None) -> bool:

@@ -42,6 +42,10 @@ _IMPORTS_Q = """
 """
 
 
+def _source_order(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
 class GoFile:
     """One Go source file.  ``path`` is the display path used in findings."""
 
@@ -100,12 +104,60 @@ class GoFile:
         return Span(self.path, row + 1, c, row + 1, c)
 
     # --------------------------------------------------------------- queries
+    # tree-sitter hands out captures and matches of nested patterns in an order of its own, which
+    # can differ from run to run; rules that keep the first of several candidates must see them in
+    # source order (outer before inner), or their findings would change between runs.
+
     def captures(self, q: str, node: Node | None = None) -> dict[str, list[Node]]:
-        return ts.QueryCursor(query(q)).captures(node or self.root)
+        caps = ts.QueryCursor(query(q)).captures(node or self.root)
+        for nodes in caps.values():
+            nodes.sort(key=_source_order)
+        return caps
 
     def matches(self, q: str, node: Node | None = None) -> Iterator[dict[str, list[Node]]]:
-        for _, caps in ts.QueryCursor(query(q)).matches(node or self.root):
-            yield caps
+        found = [caps for _, caps in ts.QueryCursor(query(q)).matches(node or self.root)]
+        found.sort(key=lambda caps: min(_source_order(n) for nodes in caps.values() for n in nodes))
+        yield from found
+
+    def selector_calls(self, names, node: Node | None = None) -> list[tuple[Node, Node, Node]]:
+        """(call, operand, field) for every call ``operand.name(...)`` with ``name`` in ``names`` (inside
+        ``node`` when given), in source order (an outer call before the calls it starts with).
+
+        The names are found in the source text first (a regex scan in C) and each occurrence is
+        checked on the tree: files mention a given method a few times, while a query would visit
+        every node of the tree."""
+        key = ("source.selector_calls", frozenset(names))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._selector_calls(key[1])
+        if node is None:
+            return found
+        lo, hi = node.start_byte, node.end_byte
+        return [c for c in found if lo <= c[0].start_byte and c[0].end_byte <= hi]
+
+    def _selector_calls(self, names: frozenset) -> list[tuple[Node, Node, Node]]:
+        present = [n.encode() for n in names if n.encode() in self.src]
+        if not present:
+            return []
+        rx = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in sorted(present)) + rb")\b")
+        out = []
+        root = self.root
+        for m in rx.finditer(self.src):
+            field = root.named_descendant_for_byte_range(m.start(), m.end())
+            if field is None or field.type != "field_identifier" or field.start_byte != m.start() \
+                    or field.end_byte != m.end():
+                continue
+            sel = field.parent
+            if sel is None or sel.type != "selector_expression" or sel.child_by_field_name("field") != field:
+                continue
+            call = sel.parent
+            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != sel:
+                continue
+            operand = sel.child_by_field_name("operand")
+            if operand is not None:
+                out.append((call, operand, field))
+        out.sort(key=lambda c: (c[0].start_byte, -c[0].end_byte))
+        return out
 
     # ---------------------------------------------------------------- syntax
     @property

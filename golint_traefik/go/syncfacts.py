@@ -48,13 +48,6 @@ NO_COPY = ("Mutex", "RWMutex", "WaitGroup", "Cond", "Once", "Map", "Pool")
 _CALL_Q = "(call_expression) @c"
 
 
-def _sel_call_query(methods: tuple[str, ...]) -> str:
-    """``recv.M(args)`` for M in ``methods`` (the predicate keeps the matches few)."""
-    alts = " ".join(f'"{m}"' for m in methods)
-    return ("(call_expression function: (selector_expression operand: (_) @recv field: (field_identifier) @m)"
-            f" arguments: (argument_list) @args (#any-of? @m {alts})) @call")
-
-
 # Calls that end the path: the process exits, the goroutine exits (Goexit, t.FailNow) or panics.
 _EXIT_PKG = {("os", "Exit"), ("syscall", "Exit"), ("runtime", "Goexit")}
 _FATAL_METHODS = frozenset({"Fatal", "Fatalf", "Fatalln", "FailNow", "Skip", "Skipf", "SkipNow",
@@ -147,14 +140,13 @@ def _all_sync_calls(file: GoFile) -> list[SyncCall]:
 
 def _query_sync_calls(file: GoFile, wanted: frozenset) -> list[SyncCall]:
     out = []
-    present = sorted(m for m in wanted if m.encode() + b"(" in file.src)
+    present = frozenset(m for m in wanted if m.encode() + b"(" in file.src)
     if present:
-        for caps in file.matches(_sel_call_query(tuple(present))):
-            m = file.text(caps["m"][0])
-            if m not in wanted:
+        for call, recv, field in file.selector_calls(present):
+            args = call.child_by_field_name("arguments")
+            if args is None or args.type != "argument_list":
                 continue
-            call, recv = caps["call"][0], caps["recv"][0]
-            out.append(SyncCall(call, recv, m, key_text(file, recv), caps["args"][0].named_child_count,
+            out.append(SyncCall(call, recv, file.text(field), key_text(file, recv), args.named_child_count,
                                 scope.enclosing_func(call)))
     out.sort(key=lambda c: c.call.start_byte)
     return out
