@@ -13,6 +13,11 @@ A document is a manifest when its root has string ``apiVersion`` and
   routers of the ``kubernetes`` provider whose middlewares and TLS options
   refer to other providers' objects.
 
+Manifests in APIs Traefik v3 dropped are kept too, for the migration rules:
+Ingresses in ``networking.k8s.io/v1beta1`` or ``extensions/v1beta1`` (any
+class; see :func:`legacy_api`) and Traefik CRD definitions in
+``apiextensions.k8s.io/v1beta1``.
+
 ``kind: List`` documents are unpacked.  Everything else is ignored.
 """
 
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field
 
 from golint_traefik.traefik.cmdline import Setting, env_settings, parse_flags, tokens
 from golint_traefik.traefik.compose import image_is_traefik
+from golint_traefik.traefik.gotemplate import is_templated
 from golint_traefik.traefik.resources import CRD_KINDS
 from golint_traefik.traefik.tree import CNode, SourceText
 
@@ -30,6 +36,10 @@ TRAEFIK_GROUPS = ("traefik.io", "traefik.containo.us")
 _CONFIG_FILE = re.compile(r"^(?:/etc/traefik)?/traefik\.(?:toml|ya?ml)$")
 WORKLOAD_KINDS = frozenset({"Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Pod", "Job", "CronJob"})
 INGRESS_ANNOTATION = "traefik.ingress.kubernetes.io/"
+# Ingress APIs removed in Kubernetes 1.22, and from Traefik v3's Ingress provider.
+LEGACY_INGRESS_APIS = frozenset({"networking.k8s.io/v1beta1", "extensions/v1beta1"})
+LEGACY_CRD_API = "apiextensions.k8s.io/v1beta1"
+INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 
 
 @dataclass
@@ -152,3 +162,44 @@ def ingress_annotations(m: Manifest) -> dict[str, CNode]:
         if key.startswith(INGRESS_ANNOTATION):
             out[key[len(INGRESS_ANNOTATION):].lower()] = e
     return out
+
+
+def ingress_class(m: Manifest) -> tuple[str, CNode] | None:
+    """The class an Ingress asks for: ``spec.ingressClassName``, else the ``kubernetes.io/ingress.class``
+    annotation (Traefik reads the field first), with its node; None when it names none."""
+    for node in (m.root.find("spec.ingressClassName"), _annotation(m, INGRESS_CLASS_ANNOTATION)):
+        text = node.text() if node is not None and node.is_scalar else None
+        if text and text.strip():
+            return text.strip(), node
+    return None
+
+
+def _annotation(m: Manifest, key: str) -> CNode | None:
+    ann = m.root.find("metadata.annotations")
+    for e in ann.entries if ann is not None and ann.is_map else ():
+        if e.key == key:
+            return e
+    return None
+
+
+def legacy_api(m: Manifest) -> bool:
+    """An Ingress in an API removed in Kubernetes 1.22 (whatever its class), or a Traefik CRD
+    definition in ``apiextensions.k8s.io/v1beta1``: manifests Traefik v3 does not support."""
+    if m.kind == "Ingress":
+        return m.api_version in LEGACY_INGRESS_APIS
+    if m.kind == "CustomResourceDefinition" and m.api_version == LEGACY_CRD_API:
+        group = m.root.find("spec.group")
+        return group is not None and group.text() in TRAEFIK_GROUPS
+    return False
+
+
+def meant_for_traefik(m: Manifest) -> bool:
+    """A legacy manifest that says it is Traefik's: a CRD definition of a Traefik group, or an Ingress
+    whose class names Traefik, or without a (known) class that carries ``traefik.ingress.kubernetes.io``
+    annotations."""
+    if m.kind != "Ingress":
+        return legacy_api(m)
+    cls = ingress_class(m)
+    if cls and not is_templated(cls[0]):
+        return "traefik" in cls[0].lower()
+    return bool(ingress_annotations(m))

@@ -89,6 +89,14 @@ _EP_KEYS = {"address", "http", "http2", "http3", "transport", "forwardedheaders"
 _V1_ROOTS = frozenset({"frontends", "backends", "defaultentrypoints"})
 # Documents never worth parsing: Kubernetes CRD definitions are large OpenAPI schemas, not configuration.
 _IRRELEVANT_DOC = re.compile(r"^kind:[ \t]*[\"']?CustomResourceDefinition[\"']?[ \t]*(?:#.*)?$", re.M)
+# ... except Traefik's old definitions in apiextensions.k8s.io/v1beta1 (schema-less, small), which TR705 reports.
+_LEGACY_CRD_DOC = re.compile(r"^apiVersion:[ \t]*[\"']?apiextensions\.k8s\.io/v1beta1\b", re.M)
+
+
+def _skip_doc(chunk: str) -> bool:
+    return bool(_IRRELEVANT_DOC.search(chunk)) and not (_LEGACY_CRD_DOC.search(chunk) and "traefik." in chunk)
+
+
 _DYNAMIC_MARKERS = re.compile(r"^\s*(?:routers|middlewares|services)\s*:|^\s*\[(?:http|tcp|udp)\.", re.M)
 _CRD_MARKERS = re.compile(r"apiVersion:\s*[\"']?traefik\.(?:io|containo\.us)/")
 _TRAEFIK_MARKERS = re.compile(
@@ -500,7 +508,7 @@ def _load_file(path: str, text: str, loaded: _Loaded) -> tuple[bool, list, bool]
         return False, [], templated
     src: SourceText | None = None
     problems = []
-    for d in load_documents(path, text, skip=_IRRELEVANT_DOC.search):
+    for d in load_documents(path, text, skip=_skip_doc):
         if d.problem is not None:
             problems.append(d.problem)
             continue
@@ -511,6 +519,9 @@ def _load_file(path: str, text: str, loaded: _Loaded) -> tuple[bool, list, bool]
                 if m.is_traefik_crd or kube.ingress_annotations(m):
                     loaded.manifests.append((m, templated))
                     used = True
+                elif kube.legacy_api(m):  # for TR705; an Ingress of another class does not make the file Traefik's
+                    loaded.manifests.append((m, templated))
+                    used = used or kube.meant_for_traefik(m)
                 elif m.kind in kube.WORKLOAD_KINDS:
                     src = src or SourceText(path, text)
                     cs = kube.traefik_containers(m, src)
@@ -593,6 +604,11 @@ def _infer_version(project: Project, loaded: _Loaded, settings) -> None:
         if m.is_traefik_crd and m.group == "traefik.containo.us":
             project.version = 2
             project.version_reason = f"{m.path}: CRD group traefik.containo.us (not served by Traefik v3)"
+            return
+    for m, _ in loaded.manifests:
+        if kube.legacy_api(m) and kube.meant_for_traefik(m):
+            project.version = 2
+            project.version_reason = f"{m.path}: {m.kind} in apiVersion {m.api_version} (not supported by Traefik v3)"
             return
     for s in project.static_configs:
         for key in _V2_ONLY_STATIC:
