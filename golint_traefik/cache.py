@@ -2,7 +2,14 @@
 
 A *unit* is what the engine analyses in one go: the Go files of one
 directory (package-level rules see sibling files), or every Traefik
-configuration file of the run (the project model is cross-file).  Its entry
+configuration file of the run (the project model is cross-file).  For
+configuration files named on the command line, "every file of the run"
+includes the rest of their project, read as context (see engine.py,
+"context"): those files are members of the unit like the named ones, so the
+key covers which files they are and the entry their contents -- a context
+file edited, added or removed is a miss.  The entry holds the findings of
+every member, and the engine keeps those of the named files afterwards; the
+unit is the one a whole-project run forms, and shares its entry.  Its entry
 is found by a key that hashes everything the result depends on except file
 contents:
 

@@ -95,6 +95,9 @@ def parse_go_version(text: str) -> tuple[int, int]:
 @click.option("--go-version", metavar="X.Y", default=None, help="Go language version.  [default: the nearest go.mod's go directive, else 1.22]")
 @click.option("--stdin-filename", metavar="PATH", help="With '-' as the path: read the file from stdin and report it under PATH (editor mode).")
 @click.option("--force-exclude", is_flag=True, help="Apply configured excludes to files named on the command line too (pre-commit).")
+@click.option("--no-context", is_flag=True,
+              help="Lint configuration files named on the command line on their own: do not read the rest of "
+                   "their project for cross-file references.")
 @click.option("--exclude", "exclude_cli", multiple=True, metavar="GLOB", help="Extra exclude globs (added to the configured ones).")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write every current finding to this baseline file and exit 0.")
@@ -106,9 +109,14 @@ def parse_go_version(text: str) -> tuple[int, int]:
 @click.option("--color/--no-color", default=None, help="Colour text output.  [default: only on a terminal]")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule on stderr.")
 def check(paths, fmt, output, select, extend_select, ignore, severity, config_path, exit_zero, traefik_version, go_version,
-          stdin_filename, force_exclude, exclude_cli, baseline, write_baseline, sarif_category, jobs, no_cache, cache_dir,
+          stdin_filename, force_exclude, no_context, exclude_cli, baseline, write_baseline, sarif_category, jobs, no_cache, cache_dir,
           color, statistics):
-    """Lint PATHS (files or directories; default: the current directory)."""
+    """Lint PATHS (files or directories; default: the current directory).
+
+    A configuration file named as a file is linted within its project: the
+    project's other configuration files are read for cross-file references,
+    and findings are reported for the named files only (see --no-context).
+    """
     from golint_traefik import config as configmod
     from golint_traefik.engine import Settings, Source, run
     from golint_traefik.finding import Severity
@@ -187,6 +195,7 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
         base=cfg.base or cwd,
         cache_dir=None if no_cache else os.path.abspath(cache_dir) if cache_dir else CACHE_DIRNAME,
         links=tuple(sorted(cfg.links.items())),
+        context=not no_context,
     )
 
     stdin_src = None
@@ -270,6 +279,8 @@ def _summary(findings, result, statistics: bool) -> None:
     tail = f" ({', '.join(parts)})" if parts else ""
     files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
     msg = f"golint-traefik: {n} finding{'s' if n != 1 else ''}{tail} in {files} checked"
+    if result.context_files:
+        msg += f" ({result.context_files} more read as context)"
     if result.internal_errors:
         msg += f"; {result.internal_errors} internal error{'s' if result.internal_errors != 1 else ''}"
     click.echo(msg, err=True)

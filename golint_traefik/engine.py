@@ -56,6 +56,9 @@ class Settings:
     base: str | None = None  # directory relative globs are relative to; None: the cwd of the run
     cache_dir: str | None = None  # result cache (see cache.py), relative to base; None: none
     links: tuple[tuple[str, str], ...] = ()  # [links]: Traefik service -> Go main package directory (XS rules)
+    # Read the rest of the project of each configuration file named as a file (not a directory) as
+    # context (see "context" below).  The CLI turns it on (--no-context: off); the engine API does not.
+    context: bool = False
 
 
 @dataclass
@@ -72,6 +75,7 @@ class RunResult:
     findings: list[Finding]
     files_checked: int = 0
     internal_errors: int = 0
+    context_files: int = 0  # files not named but read for the project model (see "context" below)
 
 
 # ----------------------------------------------------------------- discovery
@@ -261,6 +265,146 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
         while stack:  # depth first, without recursion: directory trees may be thousands deep
             stack.extend(reversed(walk(*stack.pop())))
     return out, problems
+
+
+# ------------------------------------------------------------------- context
+#
+# pre-commit names only the changed files.  With ``Settings.context`` (the CLI's
+# default), a configuration file named on the command line is linted as a member of
+# its *project*: the nearest directory at or above it that holds a
+# .golint-traefik.toml, a pyproject.toml with a [tool.golint-traefik] table or a
+# .git, or that is the configuration file's directory or the current directory.  A
+# file outside the current directory with no such directory above it is a project of
+# its own directory; the home directory and the file system root are never a
+# project root (a home directory kept in git must not make every file a member of
+# one huge project).
+#
+# The project is walked once, by the rules above (skipped directories, excludes,
+# symlinks), and its other configuration files are read as *context*: they go into
+# the Traefik model together with the named files, in the order of a whole-project
+# run, and the findings located in them -- parse errors and unreadable files
+# included, internal errors too -- are dropped: they were not asked for.  Findings
+# located in no file (a rule that crashed on the project) are kept.  A named file
+# thus gets the findings a run on the whole project reports for it, and the cache
+# unit is the same as that run's (see cache.py).
+#
+# The cross-checks (XS) run, as before, when the named files include both Go and
+# configuration files; the Go programs then come from the whole project too: its Go
+# packages are analysed for their XS facts (their own findings are dropped; a warm
+# cache holds the facts), and the XS findings are filtered the same way.  Go files
+# named without configuration files read no context at all.
+#
+# Directories named on the command line are linted on their own, as before: a
+# directory is a tree chosen as a whole (one deployment of several, examples/).
+
+
+def _remote(d: str) -> bool:
+    """The file system root or the home directory: never taken as a project root."""
+    return os.path.dirname(d) == d or d == os.path.expanduser("~")
+
+
+@lru_cache(maxsize=1024)
+def project_root(directory: str, cwd: str, base: str | None = None) -> str | None:
+    """The root of the project holding the (absolute) ``directory`` (None: it is the home directory or
+    the file system root); ``base``: the configuration file's directory."""
+    from golint_traefik import config as configmod
+
+    try:
+        found = configmod.find_config(directory)
+    except configmod.ConfigError:  # an invalid file further up: the other markers still count
+        found = None
+    stops = {d for d in (cwd, base, os.path.dirname(os.path.abspath(found[0])) if found else None) if d and not _remote(d)}
+    d = directory
+    while not _remote(d):
+        if d in stops or os.path.lexists(os.path.join(d, ".git")) or os.path.isfile(os.path.join(d, ".golint-traefik.toml")):
+            return d
+        d = os.path.dirname(d)
+    return None if _remote(directory) else directory
+
+
+@dataclass
+class Context:
+    """The configuration (and, for the cross-checks, Go) files of a run with its context files among them."""
+
+    config: list[Source]  # named and context configuration files, in the order of a whole-project run
+    go: list[Source]  # the same for Go files, when the cross-checks need them; else empty
+    shown: frozenset[str]  # display paths of the context files: findings there are dropped
+
+    @property
+    def count(self) -> int:
+        return len(self.shown)
+
+    def keep(self, found: tuple[list[Finding], int]) -> tuple[list[Finding], int]:
+        """(findings, internal errors) without what is located in context files."""
+        findings, internal = found
+        dropped = [f for f in findings if f.path in self.shown]
+        if not dropped:
+            return findings, internal
+        return [f for f in findings if f.path not in self.shown], internal - sum(f.rule_id == "E003" for f in dropped)
+
+
+def find_context(paths: list[str], go_sources: list[Source], cfg_sources: list[Source], settings: Settings, cwd: str,
+                 cross: bool) -> Context | None:
+    """The context of the named files (see above), or None when the run needs none."""
+    named_files: set[str] = set()
+    starts: set[str] = set()
+    named_dirs: list[str] = []
+    by_path = {s.path: s for s in (*cfg_sources, *go_sources)}
+    for raw in paths:
+        p = os.path.abspath(os.path.join(cwd, raw))
+        src = by_path.get(p)
+        if src is None:
+            if os.path.isdir(p):
+                named_dirs.append(p)
+            continue
+        named_files.add(p)
+        if src.display.endswith(CONFIG_EXT):
+            starts.add(os.path.dirname(p))
+    if not starts:  # no configuration file named as a file
+        return None
+    if cross:
+        starts.update(os.path.dirname(p) for p in named_files if by_path[p].display.endswith(GO_EXT))
+    roots: list[str] = []
+    for r in sorted({project_root(d, cwd, settings.base or cwd) for d in starts} - {None}):  # parents sort first
+        if not any(_inside(r, o) for o in roots) and not any(_inside(r, d) for d in named_dirs):
+            roots.append(r)
+    if not roots:
+        return None
+    walked, _ = discover(roots, replace(settings, force_exclude=False), cwd)  # unreadable directories: not asked for
+
+    real_dirs: dict[str, str] = {}
+
+    def real(path: str) -> str:  # the real path, for files that are not symlinks themselves; realpath once per directory
+        d, name = os.path.split(path)
+        r = real_dirs.get(d)
+        if r is None:
+            r = real_dirs[d] = os.path.realpath(d)
+        return os.path.join(r, name)
+
+    named: dict[str, Source] = {}
+    for s in (*cfg_sources, *go_sources):
+        named.setdefault(os.path.realpath(s.path) if s.path in named_files else real(s.path), s)
+    config: list[Source] = []
+    go: list[Source] = []
+    shown: set[str] = set()
+    used: set[int] = set()
+    for w in walked:
+        is_config = w.display.endswith(CONFIG_EXT)
+        if not is_config and not (cross and w.display.endswith(GO_EXT)):
+            continue
+        s = named.get(real(w.path))
+        if s is None:
+            s = w
+            shown.add(w.display)
+        elif id(s) in used:
+            continue
+        else:
+            used.add(id(s))
+        (config if is_config else go).append(s)
+    config.extend(s for s in cfg_sources if id(s) not in used)
+    if cross:
+        go.extend(s for s in go_sources if id(s) not in used)
+    return Context(config, go, frozenset(shown))
 
 
 # ------------------------------------------------------------ diagnostics
@@ -735,18 +879,24 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
     internal = 0
     from golint_traefik.cross.run import run_cross, wanted
 
-    xfacts: list | None = [] if go_sources and cfg_sources and stdin is None and wanted(settings) else None
+    cross = bool(go_sources and cfg_sources and stdin is None and wanted(settings))
+    ctx = find_context(paths, go_sources, cfg_sources, settings, cwd, cross) if settings.context and stdin is None else None
+    xfacts: list | None = [] if cross else None
     built: dict = {}
     if go_sources:
         f, n = run_go(go_sources, settings, cache, xfacts)
         findings.extend(f)
         internal += n
     if cfg_sources:
-        f, n = run_traefik(cfg_sources, settings, cache, built)
+        f, n = run_traefik(cfg_sources, settings, cache, built) if ctx is None else \
+            ctx.keep(run_traefik(ctx.config, settings, cache, built))
         findings.extend(f)
         internal += n
+    if xfacts and ctx is not None:
+        xfacts = context_facts(xfacts, go_sources, ctx.go, settings, cache)
     if xfacts:  # XS rules: the Go facts against the Traefik configuration
-        f, n = run_cross(xfacts, cfg_sources, settings, cwd, built.get("project"), cache)
+        f, n = run_cross(xfacts, cfg_sources, settings, cwd, built.get("project"), cache) if ctx is None else \
+            ctx.keep(run_cross(xfacts, ctx.config, settings, cwd, built.get("project"), cache))
         findings.extend(f)
         internal += n
     ignores: dict[str, frozenset[str]] = {}
@@ -763,11 +913,37 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
         sev = settings.severity_overrides.get(f.rule_id)
         kept.append(f if sev is None or sev == f.severity else replace(f, severity=sev))
     kept.sort(key=lambda f: (f.sort_key(), f.fingerprint))
-    return RunResult(kept, files_checked=len(go_sources) + len(cfg_sources), internal_errors=internal)
+    return RunResult(kept, files_checked=len(go_sources) + len(cfg_sources), internal_errors=internal,
+                     context_files=ctx.count if ctx is not None else 0)
+
+
+def context_facts(named_facts: list, named_go: list[Source], go: list[Source], settings: Settings, cache) -> list:
+    """The XS facts of every Go package of the project (``go``: named and context files): those of directories
+    named in full come from the run of the named files, the others are analysed here (findings dropped)."""
+    named_dirs: dict[str, set[str]] = {}
+    for s in named_go:
+        named_dirs.setdefault(os.path.dirname(s.path), set()).add(s.path)
+    by_dir: dict[str, list[Source]] = {}
+    for s in go:
+        by_dir.setdefault(os.path.dirname(s.path), []).append(s)
+    done = {f.directory: f for f in named_facts if f is not None}
+    out, todo = [], []
+    for d, unit in by_dir.items():
+        if d in done and {s.path for s in unit} == named_dirs.get(d):
+            out.append(done[d])
+        else:
+            todo.extend(unit)
+    if todo:
+        more: list = []
+        run_go(todo, settings, cache, more)  # for the facts; these files were not asked for
+        out.extend(more)
+    return sorted((f for f in out if f is not None), key=lambda f: f.directory)  # as run_go orders a whole-project run
 
 
 # Settings that do not shape a unit's result, or that reach its key resolved (per file, per directory).
-_NOT_IN_CACHE_KEY = frozenset({"jobs", "cache_dir", "exclude", "force_exclude", "follow_symlinks", "base", "per_file_ignores"})
+# (``context`` decides which files form a unit and which findings are kept, never a unit's result.)
+_NOT_IN_CACHE_KEY = frozenset({"jobs", "cache_dir", "exclude", "force_exclude", "follow_symlinks", "base", "per_file_ignores",
+                               "context"})
 
 
 def open_cache(settings: Settings):
