@@ -8,12 +8,15 @@ is declared with that type.  These helpers index the package once
 
 from __future__ import annotations
 
+import re
+
 from golint_traefik.go import imports
 from golint_traefik.go.scope import Binding, resolve
 from golint_traefik.go.source import GoFile, GoPackage, Node
 
 _FIELDS_Q = "(field_declaration type: (_) @type) @field"
 _TOPVARS_Q = "(source_file (var_declaration) @decl)"
+_STRUCT_KW = re.compile(rb"\bstruct\b")
 
 
 def field_types(package: GoPackage, file: GoFile) -> dict[str, list[tuple[GoFile, Node]]]:
@@ -25,7 +28,7 @@ def field_types(package: GoPackage, file: GoFile) -> dict[str, list[tuple[GoFile
     def build():
         out: dict[str, list[tuple[GoFile, Node]]] = {}
         for f in _files(package, file):
-            for caps in f.matches(_FIELDS_Q):
+            for caps in (caps for struct in _outer_structs(f) for caps in f.matches(_FIELDS_Q, struct)):
                 field, typ = caps["field"][0], caps["type"][0]
                 names = field.children_by_field_name("name")
                 if names:
@@ -39,6 +42,23 @@ def field_types(package: GoPackage, file: GoFile) -> dict[str, list[tuple[GoFile
         return out
 
     return _memo(package, ("decls.fields", file.package_name), build)
+
+
+def _outer_structs(f: GoFile) -> list[Node]:
+    """The outermost ``struct { ... }`` types of ``f`` (fields are declared only there), found from the
+    ``struct`` keywords of the text: most files have few, and a query over them alone visits far
+    fewer nodes than one over the whole tree."""
+    out: list[Node] = []
+    end = -1
+    for m in _STRUCT_KW.finditer(f.src):
+        if m.start() < end:
+            continue  # inside the struct just taken
+        kw = f.root.descendant_for_byte_range(m.start(), m.end())
+        st = kw.parent if kw is not None and kw.type == "struct" else None
+        if st is not None and st.type == "struct_type":
+            out.append(st)
+            end = st.end_byte
+    return out
 
 
 def package_var(package: GoPackage, file: GoFile, name: str) -> tuple[GoFile, Binding] | None:
@@ -118,9 +138,6 @@ def has_type(package: GoPackage | None, file: GoFile, expr: Node, paths, name: s
     return None
 
 
-_FUNCS_Q = "[(function_declaration name: (identifier) @name) (method_declaration name: (field_identifier) @name)] @func"
-
-
 def receiver_type(file: GoFile, method: Node) -> str | None:
     """The base type name of a method's receiver (``*T``, ``T[K]`` -> ``T``); None for functions."""
     recv = method.child_by_field_name("receiver")
@@ -141,12 +158,16 @@ def functions(package: GoPackage | None, file: GoFile) -> dict[tuple[str | None,
     def build():
         out: dict[tuple[str | None, str], list[tuple[GoFile, Node]]] = {}
         for f in _files(package, file):
-            for caps in f.matches(_FUNCS_Q):
-                func = caps["func"][0]
+            for func in f.root.named_children:  # Go declares functions and methods at the top level only
+                if func.type not in ("function_declaration", "method_declaration"):
+                    continue
+                name = func.child_by_field_name("name")
+                if name is None:
+                    continue
                 rtype = receiver_type(f, func) if func.type == "method_declaration" else None
                 if func.type == "method_declaration" and rtype is None:
                     continue
-                out.setdefault((rtype, f.text(caps["name"][0])), []).append((f, func))
+                out.setdefault((rtype, f.text(name)), []).append((f, func))
         return out
 
     return _memo(package, ("decls.functions", file.package_name), build)

@@ -19,6 +19,7 @@ that are expensive are memoised on it (``file.memo``).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -122,13 +123,23 @@ def closures_between(node: Node, func: Node | None) -> list[Node]:
     return out
 
 
-_FUNCS_Q = "[(function_declaration) (method_declaration) (func_literal)] @f"
+_FUNC_KW = re.compile(rb"\bfunc\b")
 
 
 def functions(file: GoFile) -> list[Node]:
-    """Every function, method and function literal of the file, in source order."""
-    return file.memo_get("scope.functions",
-                         lambda: sorted(file.captures(_FUNCS_Q).get("f", []), key=lambda n: n.start_byte))
+    """Every function, method and function literal of the file, in source order (found from the
+    ``func`` keywords of the text, checked on the tree)."""
+
+    def build() -> list[Node]:
+        out = []
+        root = file.root
+        for m in _FUNC_KW.finditer(file.src):
+            kw = root.descendant_for_byte_range(m.start(), m.end())
+            if kw is not None and kw.type == "func" and kw.parent is not None and kw.parent.type in FUNC_TYPES:
+                out.append(kw.parent)
+        return out
+
+    return file.memo_get("scope.functions", build)
 
 
 def body(func: Node) -> Node | None:
