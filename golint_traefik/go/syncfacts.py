@@ -1018,20 +1018,33 @@ def lock_holders(package: GoPackage | None, file: GoFile) -> dict[str, Held]:
                 if name is not None and typ is not None:
                     specs.setdefault(f.text(name), []).append((f, typ))
         out: dict[str, Held] = {}
-        changed = True
-        while changed:
-            changed = False
-            for name, decl in specs.items():
-                if name in out:
+        # A type can hold a sync value only if its text names a sync type or a holder found so far:
+        # each round looks only at the declarations that name a holder found in the round before.
+        names = _NO_COPY_WORDS
+        pending = dict(specs)
+        while names is not None and pending:
+            found: dict[str, Held] = {}
+            for name, decl in pending.items():
+                if not any(names.search(f.src, typ.start_byte, typ.end_byte) for f, typ in decl):
                     continue
                 # Declared in several files (build tags): a holder only if every declaration is one.
-                helds = [_holds(f, typ, out) for f, typ in decl]
+                helds = [_holds(f, typ, {**out, **found}) for f, typ in decl]
                 if all(h is not None for h in helds):
-                    out[name] = helds[0]
-                    changed = True
+                    found[name] = helds[0]
+            for name in found:
+                del pending[name]
+            out.update(found)
+            names = _words_re(found) if found else None
         return out
 
     return decls._memo(package, ("syncfacts.holders", file.package_name), build)
+
+
+_NO_COPY_WORDS = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in NO_COPY) + rb")\b")
+
+
+def _words_re(names) -> re.Pattern:
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
 
 
 def _holds(f: GoFile, typ: Node | None, known: dict[str, Held]) -> Held | None:
