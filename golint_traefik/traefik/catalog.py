@@ -33,7 +33,10 @@ Sources differ in small ways that :func:`walk` and :func:`lookup` handle:
   (``api: {}``);
 * labels, CLI flags and ``TRAEFIK_*`` variables use ``label`` tags and write
   some lists of objects as one object (``loadbalancer.server.port``, the
-  *slice-as-struct* name in :attr:`OptionInfo.slice_name`).
+  *slice-as-struct* name in :attr:`OptionInfo.slice_name`);
+* Kubernetes custom resources (source :data:`CRD`, catalogs of their own in
+  :mod:`~golint_traefik.traefik.crdcatalog`) match field names exactly: the
+  API server's schema lookup is case-sensitive.
 """
 
 from __future__ import annotations
@@ -49,10 +52,11 @@ from golint_traefik.traefik.tree import CNode
 
 STATIC, DYNAMIC = "static", "dynamic"
 FILE, LABELS, FLAGS, ENV = "file", "labels", "flags", "env"
+CRD = "crd"  # the spec of a Traefik custom resource, as the Kubernetes API server reads it
 VERSIONS = (2, 3)
 
 CONTAINERS = frozenset({"struct", "map", "list"})
-SCALARS = frozenset({"string", "bool", "int", "uint", "float", "duration", "gduration"})
+SCALARS = frozenset({"string", "bool", "int", "uint", "float", "duration", "gduration", "intstr"})
 
 # Label prefixes the docker/swarm providers decode into the dynamic configuration
 # (pkg/config/label/label.go).  paerser compares them case-insensitively with the
@@ -66,8 +70,9 @@ class OptionInfo:
     ``type`` is ``struct``, ``map`` (named objects: ``routers.<name>``),
     ``list`` (of objects: ``servers[]``), ``map:<scalar>`` (``headers``),
     ``list:<scalar>`` (``entryPoints``), a scalar type (``string``, ``bool``,
-    ``int``, ``uint``, ``float``, ``duration``, ``gduration``), or ``raw``
-    (plugin settings: anything).
+    ``int``, ``uint``, ``float``, ``duration``, ``gduration``; in custom
+    resources ``intstr``, an integer or a string), or ``raw`` (plugin
+    settings: anything).
     """
 
     __slots__ = ("path", "name", "type", "default", "flags", "slice_name", "version", "kind", "_children", "_item")
@@ -167,6 +172,7 @@ _TYPE_WORDS = {
     "duration": "a duration (seconds, or Go syntax like 10s, 1m30s)",
     "gduration": "a duration (Go syntax like 10s, 1m30s)",
     "raw": "any value",
+    "intstr": "an integer or a string",
 }
 
 
@@ -267,13 +273,15 @@ def child(info: OptionInfo, key, source: str = FILE) -> tuple[OptionInfo | None,
     """
     if info.is_struct:
         low = str(key).lower()
-        dotted = source != FILE
+        dotted = source not in (FILE, CRD)
         for name, opt in info._children.items():
             if dotted and opt.slice_name:
                 if low == opt.slice_name.lower():
                     return opt, True
                 continue  # paerser matches only the slice name in labels and flags
             if name == low:
+                if source == CRD and opt.name != key:
+                    return None, False  # the API server matches field names exactly
                 return opt, False
         return None, False
     if info.is_named_map or info.is_scalar_map:
@@ -420,7 +428,11 @@ def walk(version: int, kind: str, top: CNode, source: str = FILE) -> Iterator[Vi
     Raw options (plugin settings) and scalar maps are leaves: what is below
     them is not Traefik's to check.
     """
-    start = root(version, kind)
+    return walk_from(root(version, kind), top, source)
+
+
+def walk_from(start: OptionInfo, top: CNode, source: str = FILE) -> Iterator[Visit]:
+    """:func:`walk` from any option of any catalog: ``top`` is written as ``start``."""
     stack: list[tuple[CNode, OptionInfo, tuple]] = [(top, start, ())]
     while stack:
         node, info, parts = stack.pop()

@@ -1,8 +1,9 @@
-"""TR103 unknown-key: a nested key Traefik does not know (Traefik does not start, or rejects the whole file)."""
+"""TR103 unknown-key: a nested key Traefik does not know (Traefik does not start, or rejects the whole file),
+or a field a Traefik CRD does not have (the Kubernetes API server drops it)."""
 
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
-from golint_traefik.traefik import catalog
+from golint_traefik.traefik import catalog, crdcatalog
 
 
 @traefik_rule("TR103")
@@ -31,6 +32,22 @@ def check(p: TraefikPass) -> None:
             if hint:
                 message += f'; did you mean "{hint}"?'
             p.report(visit.node.where, message, fix=f'use "{hint}"' if hint else f'remove "{key}"')
+    _crd_objects(p)
+
+
+def _crd_objects(p: TraefikPass) -> None:
+    """Fields of Traefik custom resources that their CRD's schema lacks: pruned by the API server."""
+    for src in crdcatalog.crd_sources(p.project):
+        for visit in src.walk():
+            key = visit.key
+            if visit.info is not None or key is None or crdcatalog.key_filled_later(visit.node):
+                continue
+            reason = crdcatalog.unknown_reason(src, visit, p.project.version_reason)
+            message = f"{src.label()}: {visit.dotted}: {reason}; {crdcatalog.PRUNED}"
+            hint = crdcatalog.suggestion(src, visit)
+            if hint:
+                message += f"; {hint[0]}"
+            p.report(visit.node.where, message, fix=hint[1] if hint else f'remove "{key}"')
 
 
 def _root_fails(version: int, src: catalog.Source, key: str) -> bool:

@@ -1,8 +1,9 @@
-"""TR104 wrong-value-type: a value Traefik cannot decode as its option's type, or reads as something else."""
+"""TR104 wrong-value-type: a value Traefik cannot decode as its option's type, or reads as something else;
+in a Traefik custom resource, a value the Kubernetes API server rejects (wrong JSON type, not in the enum)."""
 
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
-from golint_traefik.traefik import catalog
+from golint_traefik.traefik import catalog, crdcatalog
 
 
 @traefik_rule("TR104")
@@ -25,6 +26,23 @@ def check(p: TraefikPass) -> None:
                 p.report(node.span, f"{catalog.written(src, visit)}{shown} {why}; {src.consequence}",
                          fix=f"write {info.describe_type()}")
     _provider_labels(p)
+    _crd_objects(p)
+
+
+def _crd_objects(p: TraefikPass) -> None:
+    """Values of Traefik custom resources that the API server's schema validation rejects."""
+    for src in crdcatalog.crd_sources(p.project):
+        for visit in src.walk():
+            info = visit.info
+            if info is None or crdcatalog.filled_later(visit.node):
+                continue
+            for problem in crdcatalog.type_problems(info, visit.node):
+                if crdcatalog.filled_later(problem.node):
+                    continue
+                p.report(problem.node.span if problem.node.is_scalar else problem.node.where,
+                         f"{src.label()}: {visit.dotted}{problem.suffix} {problem.text}; the API server rejects "
+                         f"the whole {src.kind} (kubectl apply fails)",
+                         fix=problem.fix or f"write {info.describe_type()}")
 
 
 def _provider_labels(p: TraefikPass) -> None:
