@@ -12,11 +12,11 @@ import re
 
 from golint_traefik.go import imports
 from golint_traefik.go.scope import Binding, resolve
-from golint_traefik.go.source import GoFile, GoPackage, Node
+from golint_traefik.go.source import GoFile, GoPackage, Node, words
 
 _FIELDS_Q = "(field_declaration type: (_) @type) @field"
 _TOPVARS_Q = "(source_file (var_declaration) @decl)"
-_STRUCT_KW = re.compile(rb"\bstruct\b")
+_STRUCT_KW = re.compile(rb"struct\b")  # with source.words: at a word boundary
 
 
 def field_types(package: GoPackage, file: GoFile) -> dict[str, list[tuple[GoFile, Node]]]:
@@ -50,7 +50,7 @@ def _outer_structs(f: GoFile) -> list[Node]:
     fewer nodes than one over the whole tree."""
     out: list[Node] = []
     end = -1
-    for m in _STRUCT_KW.finditer(f.src):
+    for m in words(_STRUCT_KW, f.src):
         if m.start() < end:
             continue  # inside the struct just taken
         kw = f.root.descendant_for_byte_range(m.start(), m.end())

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from golint_traefik.go.source import GoFile, Node
+from golint_traefik.go.source import GoFile, Node, words
 
 FUNC_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 LOOP_TYPES = frozenset({"for_statement"})
@@ -123,7 +123,7 @@ def closures_between(node: Node, func: Node | None) -> list[Node]:
     return out
 
 
-_FUNC_KW = re.compile(rb"\bfunc\b")
+_FUNC_KW = re.compile(rb"func\b")  # with source.words: at a word boundary
 
 
 def functions(file: GoFile) -> list[Node]:
@@ -133,7 +133,7 @@ def functions(file: GoFile) -> list[Node]:
     def build() -> list[Node]:
         out = []
         root = file.root
-        for m in _FUNC_KW.finditer(file.src):
+        for m in words(_FUNC_KW, file.src):
             kw = root.descendant_for_byte_range(m.start(), m.end())
             if kw is not None and kw.type == "func" and kw.parent is not None and kw.parent.type in FUNC_TYPES:
                 out.append(kw.parent)

@@ -42,6 +42,25 @@ _IMPORTS_Q = """
 """
 
 
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def words(rx: re.Pattern, src: bytes, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+    """``rx.finditer`` for a pattern that must start at a word boundary, written without the leading
+    ``\\b``: the boundary is checked here.  Python's regex engine scans for a pattern that begins with
+    a literal ten times faster than for one that begins with ``\\b``, and Go sources are scanned for
+    keywords and names many times per file."""
+    for m in rx.finditer(src, pos, len(src) if endpos is None else endpos):
+        s = m.start()
+        if s == 0 or src[s - 1] not in _WORD_BYTES:
+            yield m
+
+
+def find_word(rx: re.Pattern, src: bytes, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+    """The first of :func:`words`, or None."""
+    return next(words(rx, src, pos, endpos), None)
+
+
 def _source_order(node: Node) -> tuple[int, int]:
     return node.start_byte, -node.end_byte
 
@@ -139,10 +158,10 @@ class GoFile:
         present = [n.encode() for n in names if n.encode() in self.src]
         if not present:
             return []
-        rx = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in sorted(present)) + rb")\b")
+        rx = re.compile(rb"(?:" + b"|".join(re.escape(n) for n in sorted(present)) + rb")\b")
         out = []
         root = self.root
-        for m in rx.finditer(self.src):
+        for m in words(rx, self.src):
             field = root.named_descendant_for_byte_range(m.start(), m.end())
             if field is None or field.type != "field_identifier" or field.start_byte != m.start() \
                     or field.end_byte != m.end():

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from golint_traefik.go import decls, imports, scope
-from golint_traefik.go.source import GoFile, GoPackage, Node
+from golint_traefik.go.source import GoFile, GoPackage, Node, find_word
 
 ACQUIRE = {"Lock": "w", "RLock": "r"}
 RELEASE = {"Unlock": "w", "RUnlock": "r"}
@@ -201,16 +201,16 @@ def terminates(file: GoFile, call: Node) -> str | None:
     return None
 
 
-_RECOVER = re.compile(rb"\brecover\(\)")
+_RECOVER = re.compile(rb"recover\(\)")  # with source.find_word: at a word boundary
 
 
 def defers_recover(file: GoFile, func: Node) -> bool:
     """The function defers, at the top level of its body, a call that runs ``recover()``: a panic
     in it ends the function (or goroutine) without killing the program."""
     body = func.child_by_field_name("body")
-    if body is None or not _RECOVER.search(file.src[body.start_byte:body.end_byte]):
+    if body is None or find_word(_RECOVER, file.src, body.start_byte, body.end_byte) is None:
         return False
-    return any(s.type == "defer_statement" and _RECOVER.search(file.src[s.start_byte:s.end_byte])
+    return any(s.type == "defer_statement" and find_word(_RECOVER, file.src, s.start_byte, s.end_byte) is not None
                for s in scope.block_statements(body))
 
 

@@ -118,7 +118,7 @@ def _range_over_selector(f, start, end):
     return (n, loop) if loop is not None and loop.type == "for_statement" else None
 
 
-_CHAN_DECL = re.compile(rb"(?m)^[ \t]*(\w+(?:[ \t]*,[ \t]*\w+)*)[ \t]+(?:<-[ \t]*)?chan\b")
+_CHAN_DECL = re.compile(rb"[ \t]*(\w+(?:[ \t]*,[ \t]*\w+)*)[ \t]+(?:<-[ \t]*)?chan\b")  # at a line start
 
 
 def _declared_as_chan(p, name) -> bool:
@@ -129,10 +129,22 @@ def _declared_as_chan(p, name) -> bool:
     key = ("GO104.chan_names", p.file.package_name)
     names = memo.get(key)
     if names is None:
-        # One regex scan per file (in C), not a Python loop over its lines.
-        names = memo[key] = {n.strip().decode() for g in files if b"chan" in g.src
-                             for m in _CHAN_DECL.finditer(g.src) for n in m.group(1).split(b",")}
+        names = memo[key] = {n.strip().decode() for g in files for n in _chan_decl_names(g.src)}
     return name in names
+
+
+def _chan_decl_names(src: bytes):
+    """The names of the lines ``a, b chan T`` of ``src``: only lines that mention ``chan`` are matched
+    (a regex anchored at every line start of the file is ten times slower)."""
+    at, line = src.find(b"chan"), -1
+    while at >= 0:
+        start = src.rfind(b"\n", 0, at) + 1
+        if start != line:
+            line = start
+            m = _CHAN_DECL.match(src, start)
+            if m:
+                yield from m.group(1).split(b",")
+        at = src.find(b"chan", at + 4)
 
 
 def _range_head(loop):

@@ -18,14 +18,15 @@ from __future__ import annotations
 import re
 
 from golint_traefik.go import decls, imports, scope, syncfacts
+from golint_traefik.go.source import find_word
 from golint_traefik.registry import go_rule
 
-_GO_FUNC = re.compile(rb"\bgo\s+func\s*\(")
+_GO_FUNC = re.compile(rb"go\s+func\s*\(")  # with source.find_word: at a word boundary
 _GO_Q = "(go_statement (call_expression function: (func_literal body: (block) @body))) @go"
 _NESTED_GO_Q = "(go_statement) @go"
 _NAMED_GO_Q = ("(go_statement (call_expression function: [(identifier) (selector_expression)] @fn"
                " arguments: (argument_list) @args)) @go")
-_NAMED_GO = re.compile(rb"\bgo\s+[\w.]+\s*\(")
+_NAMED_GO = re.compile(rb"go\s+[\w.]+\s*\(")  # with source.find_word: at a word boundary
 _WG_CALLS_Q = """
 (call_expression
   function: (selector_expression operand: (_) @recv field: (field_identifier) @method)
@@ -37,9 +38,9 @@ _WG_CALLS_Q = """
 @go_rule("GO201")
 def check(p) -> None:
     f = p.file
-    if b".Wait()" in f.src and _NAMED_GO.search(f.src):
+    if b".Wait()" in f.src and find_word(_NAMED_GO, f.src):
         _named(p)
-    if b".Add(" not in f.src or not _GO_FUNC.search(f.src):  # cheap byte test before walking the tree
+    if b".Add(" not in f.src or not find_word(_GO_FUNC, f.src):  # cheap byte test before walking the tree
         return
     for caps in f.matches(_GO_Q):
         go, body = caps["go"][0], caps["body"][0]

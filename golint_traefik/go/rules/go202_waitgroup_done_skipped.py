@@ -17,9 +17,10 @@ import re
 
 from golint_traefik.go import scope, syncfacts
 from golint_traefik.go.syncfacts import Fact, LockFlow
+from golint_traefik.go.source import words
 from golint_traefik.registry import go_rule
 
-_GO_RE = re.compile(rb"\bgo\s+[\w.]+\s*[(\[]")
+_GO_RE = re.compile(rb"go\s+[\w.]+\s*[(\[]")  # with source.words: at a word boundary
 _RELEASE = {"Done": "d"}
 
 
@@ -64,7 +65,7 @@ def _started_names(p) -> frozenset[str]:
         for g in p.package.same_package(p.file) if p.package is not None else [p.file]:
             if b"go " not in g.src:
                 continue
-            for m in _GO_RE.finditer(g.src):
+            for m in words(_GO_RE, g.src):
                 kw = g.root.descendant_for_byte_range(m.start(), m.start() + 2)
                 if kw is None or kw.type != "go" or kw.parent is None or kw.parent.type != "go_statement":
                     continue

@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 
 from golint_traefik.go import decls, imports, scope, syncfacts
+from golint_traefik.go.source import words
 from golint_traefik.registry import go_rule
 
+_RANGE = re.compile(rb"range\b")  # with source.words: at a word boundary
 _NO_COPY_BUILTINS = frozenset({"len", "cap", "new", "Sizeof", "Offsetof", "Alignof"})
 
 
@@ -48,7 +50,7 @@ def _words(names) -> re.Pattern | None:
     names = sorted(names)
     if not names:
         return None
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+    return re.compile(rb"(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")  # with source.words
 
 
 def _mentions_fields(f, names) -> bool:
@@ -216,7 +218,7 @@ def _ranges(p, holders, uses) -> None:
         return
     names = _container_names(p, uses)
     fields = _container_fields(p)
-    for m in re.finditer(rb"\brange\b", f.src):
+    for m in words(_RANGE, f.src):
         kw = f.root.descendant_for_byte_range(m.start(), m.end())
         clause = kw.parent if kw is not None else None
         if clause is None or clause.type != "range_clause":
@@ -303,7 +305,7 @@ def _values(p, holders, uses) -> None:
                 cands.append(n.parent)
     w = _words(value_names)
     if w is not None:
-        for m in w.finditer(f.src):
+        for m in words(w, f.src):
             n = f.root.named_descendant_for_byte_range(m.start(), m.end())
             if n is not None and n.type == "identifier":
                 cands.append(n)
