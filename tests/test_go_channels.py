@@ -119,7 +119,7 @@ func g(ch chan int, xs []int, bad bool) {
     func = scope.functions(f)[0]
     b = scope.resolve(f, next(n for n in scope.walk(func) if n.type == "identifier" and f.text(n) == "ch"))
     ops = [channels._op(f, u, func) for u in scope.uses(f, b)]
-    gos = channels.go_statements(f, func)
+    gos = channels.own_go_statements(f, func)
     counts = [channels.sends_per_run(f, channels.go_literal(g), [o for o in ops if o.go == g]) for g in gos]
     many = channels.MANY
     assert counts == [(1, 1), (0, many), (many, many), (1, 2)]

@@ -30,11 +30,12 @@ them once per channel (memoised on the file) from :mod:`.scope`'s uses.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from golint_traefik.go import scope
-from golint_traefik.go.source import GoFile, GoPackage, Node
+from golint_traefik.go.source import GoFile, GoPackage, Node, words
 
 MAKE_CHAN = re.compile(rb"make\(\s*(?:<-\s*)?chan\b")
 _DECLARING = ("short_var_declaration", "var_spec", "assignment_statement")
@@ -336,6 +337,32 @@ def classify(file: GoFile, node: Node) -> tuple[str, Node]:
 _GO_KEYWORD = re.compile(rb"go[ \t]+[\w(]")
 
 
+_GO_WORD = re.compile(rb"go\b")  # with source.words: at a word boundary
+
+
+def go_statements(file: GoFile) -> list[Node]:
+    """Every ``go`` statement of the file, in source order (from the ``go`` keywords of the text)."""
+    def build():
+        out = []
+        if b"go" not in file.src:
+            return out
+        root = file.root
+        for m in words(_GO_WORD, file.src):
+            kw = root.descendant_for_byte_range(m.start(), m.end())
+            if kw is not None and kw.type == "go" and kw.parent is not None and kw.parent.type == "go_statement":
+                out.append(kw.parent)
+        return out
+    return file.memo_get("channels.go_statements", build)
+
+
+def go_statements_in(file: GoFile, node: Node) -> list[Node]:
+    """The ``go`` statements inside ``node``."""
+    gos = go_statements(file)
+    starts = file.memo_get("channels.go_starts", lambda: [g.start_byte for g in gos])
+    lo = bisect.bisect_left(starts, node.start_byte)
+    return gos[lo:bisect.bisect_left(starts, node.end_byte, lo)]
+
+
 def go_calls(file: GoFile) -> list[tuple[Node, Node, Node]]:
     """(go statement, its call, the called function expression) for every ``go f(...)`` of the file,
     in source order; memoised, with a byte test first."""
@@ -363,7 +390,7 @@ def node_at(file: GoFile, start: int, end: int) -> Node | None:
     return n if n is not None and n.start_byte == start and n.end_byte == end else None
 
 
-def go_statements(file: GoFile, func: Node) -> list[Node]:
+def own_go_statements(file: GoFile, func: Node) -> list[Node]:
     """The go statements of ``func`` (not of function literals inside it)."""
     return [n for n in scope.walk(scope.body(func) or func) if n.type == "go_statement"]
 

@@ -15,7 +15,6 @@ from golint_traefik.go.scope import Binding, resolve
 from golint_traefik.go.source import GoFile, GoPackage, Node, words
 
 _FIELDS_Q = "(field_declaration type: (_) @type) @field"
-_TOPVARS_Q = "(source_file (var_declaration) @decl)"
 _STRUCT_KW = re.compile(rb"struct\b")  # with source.words: at a word boundary
 
 
@@ -67,7 +66,7 @@ def package_var(package: GoPackage, file: GoFile, name: str) -> tuple[GoFile, Bi
     def build():
         out: dict[str, tuple[GoFile, Binding]] = {}
         for f in _files(package, file):
-            for decl in f.captures(_TOPVARS_Q).get("decl", []):
+            for decl in (c for c in f.top if c.type == "var_declaration"):
                 for ident in _names(decl):
                     b = resolve(f, ident)
                     if b is not None:
@@ -158,7 +157,7 @@ def functions(package: GoPackage | None, file: GoFile) -> dict[tuple[str | None,
     def build():
         out: dict[tuple[str | None, str], list[tuple[GoFile, Node]]] = {}
         for f in _files(package, file):
-            for func in f.root.named_children:  # Go declares functions and methods at the top level only
+            for func in f.top:  # Go declares functions and methods at the top level only
                 if func.type not in ("function_declaration", "method_declaration"):
                     continue
                 name = func.child_by_field_name("name")

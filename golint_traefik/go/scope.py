@@ -371,7 +371,7 @@ _IDENT_Q = "(identifier) @id"
 def _idents_named(file: GoFile, node: Node, name: bytes) -> list[Node]:
     """The identifiers spelt ``name`` inside ``node``, from an index of the top-level declaration around
     it (one query per declaration, not one per binding: big functions stay linear)."""
-    tops = file.memo_get("scope.tops", lambda: list(file.root.named_children))
+    tops = file.top
     starts = file.memo_get("scope.top_starts", lambda: [t.start_byte for t in tops])
     i = bisect.bisect_right(starts, node.start_byte) - 1
     top = tops[i] if i >= 0 and tops[i].end_byte >= node.end_byte else file.root

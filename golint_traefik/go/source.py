@@ -203,8 +203,14 @@ class GoFile:
                 return node
 
     @cached_property
+    def top(self) -> tuple[Node, ...]:
+        """The top-level nodes (package clause, imports, declarations, comments), built once: each
+        ``root.named_children`` makes new node objects."""
+        return tuple(self.root.named_children)
+
+    @cached_property
     def package_name(self) -> str:
-        for child in self.root.named_children:  # the package clause is a top-level node: no tree walk
+        for child in self.top:  # the package clause is a top-level node: no tree walk
             if child.type == "package_clause":
                 name = next((c for c in child.named_children if c.type == "package_identifier"), None)
                 return self.text(name) if name is not None else ""
@@ -214,7 +220,7 @@ class GoFile:
     def _import_specs(self) -> tuple[tuple[str | None, str], ...]:
         """(written name or None, path) per import spec; only the top-level import blocks are searched."""
         out = []
-        for decl in self.root.named_children:
+        for decl in self.top:
             if decl.type != "import_declaration":
                 continue
             for caps in self.matches(_IMPORTS_Q, decl):

@@ -830,7 +830,7 @@ def receiver_of(file: GoFile, func: Node) -> tuple[str, str | None, bool, Node] 
 
 def top_level(file: GoFile, node_type: str) -> list[Node]:
     """The top-level declarations of one type (no tree walk: they are children of the root)."""
-    return [c for c in file.root.named_children if c.type == node_type]
+    return [c for c in file.top if c.type == node_type]
 
 
 def methods(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str], Method]:

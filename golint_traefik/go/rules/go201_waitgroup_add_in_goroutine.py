@@ -17,15 +17,11 @@ from __future__ import annotations
 
 import re
 
-from golint_traefik.go import decls, imports, scope, syncfacts
+from golint_traefik.go import channels, decls, imports, scope, syncfacts
 from golint_traefik.go.source import find_word
 from golint_traefik.registry import go_rule
 
 _GO_FUNC = re.compile(rb"go\s+func\s*\(")  # with source.find_word: at a word boundary
-_GO_Q = "(go_statement (call_expression function: (func_literal body: (block) @body))) @go"
-_NESTED_GO_Q = "(go_statement) @go"
-_NAMED_GO_Q = ("(go_statement (call_expression function: [(identifier) (selector_expression)] @fn"
-               " arguments: (argument_list) @args)) @go")
 _NAMED_GO = re.compile(rb"go\s+[\w.]+\s*\(")  # with source.find_word: at a word boundary
 _WG_CALLS_Q = """
 (call_expression
@@ -42,11 +38,10 @@ def check(p) -> None:
         _named(p)
     if b".Add(" not in f.src or not find_word(_GO_FUNC, f.src):  # cheap byte test before walking the tree
         return
-    for caps in f.matches(_GO_Q):
-        go, body = caps["go"][0], caps["body"][0]
+    for go, body in _literal_goroutines(f):
         top = scope.block_statements(body)
         own, nested = _calls(f, body, go)
-        spawns = any(True for _ in f.captures(_NESTED_GO_Q, body).get("go", []))
+        spawns = bool(channels.go_statements_in(f, body))
         for recv, add in own.get("Add", []):
             key = f.text(recv)
             if _statement(add, top) is None and spawns:  # inside an if/for/switch: it may count goroutines it starts
@@ -71,13 +66,38 @@ def check(p) -> None:
                      fix=f"call {key}.Add({arg}) before the go statement", related=related)
 
 
+def _go_calls(f):
+    """(go statement, call) for each ``go`` statement whose child is a call."""
+    for go in channels.go_statements(f):
+        call = next((c for c in go.named_children if c.type == "call_expression"), None)
+        if call is not None:
+            yield go, call
+
+
+def _literal_goroutines(f):
+    """(go statement, body block) for each ``go func() {...}()``."""
+    for go, call in _go_calls(f):
+        fn = call.child_by_field_name("function")
+        body = fn.child_by_field_name("body") if fn is not None and fn.type == "func_literal" else None
+        if body is not None and body.type == "block":
+            yield go, body
+
+
+def _named_goroutines(f):
+    """(go statement, function, arguments) for each ``go name(...)`` / ``go x.name(...)``."""
+    for go, call in _go_calls(f):
+        fn, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+        if fn is not None and fn.type in ("identifier", "selector_expression") and args is not None \
+                and args.type == "argument_list":
+            yield go, fn, args
+
+
 def _named(p) -> None:
     """``go worker(&wg)``: a package function (or a method with a unique name) started with ``go``
     whose body adds to a ``*sync.WaitGroup`` parameter as a top-level statement and counts itself
     out with ``Done`` -- while the spawner waits on the WaitGroup it passed."""
     f = p.file
-    for caps in f.matches(_NAMED_GO_Q):
-        go, fn, args = caps["go"][0], caps["fn"][0], caps["args"][0]
+    for go, fn, args in _named_goroutines(f):
         decl = _callee(p, fn)
         if decl is None:
             continue
@@ -125,7 +145,7 @@ def _self_counting_add(g, node, param: str):
     ``param.Done()`` and no goroutine started in the body."""
     body = node.child_by_field_name("body")
     top = scope.block_statements(body)
-    if body is None or any(True for _ in g.captures(_NESTED_GO_Q, body).get("go", [])):
+    if body is None or channels.go_statements_in(g, body):
         return None
     add = done = None
     for c in syncfacts.sync_calls(g, ("Add", "Done")):
