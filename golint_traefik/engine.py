@@ -850,7 +850,9 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
             out.extend(fingerprint.assign_text(group, text, raw.get(path)))
         else:
             out.extend(fingerprint.assign(group, None, text=raw.get(path)))
-    if key and not internal and len(facts) == len(sources):
+    # Files the model read besides the run's (a compose env_file) are not in the entry's checks:
+    # such a result is not stored, so that an edit of those files is never answered from the cache.
+    if key and not internal and len(facts) == len(sources) and not project.external_files:
         cache.store(key, facts, out)
     return out, internal
 

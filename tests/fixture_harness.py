@@ -5,7 +5,7 @@ directory (a directory is one project: several Go files of a package, or a
 static config plus dynamic files and a compose file).  Each case is linted on
 its own with only that rule selected.
 
-Grammar, the same in Go (``//``) and YAML/TOML (``#``) comments:
+Grammar, the same in Go (``//``) and YAML/TOML/env-file (``#``) comments:
 
 * ``want "regex"`` (one or more quoted regexes) on a line: the rule must
   report on this line, one finding per regex, each message matching its
@@ -28,6 +28,8 @@ _WANT = re.compile(r"(?:#|//)\s*want(?:\+(\d+))?((?:\s+\"(?:[^\"\\]|\\.)*\")+)")
 _WANT_RE = re.compile(r"\"((?:[^\"\\]|\\.)*)\"")
 _OK = re.compile(r"(?:#|//)\s*ok:\s*\S")
 SOURCE_EXT = (".go", ".yml", ".yaml", ".toml")
+# Files a case may hold expectations in: its sources, and compose env files (findings point into them).
+EXPECT_EXT = SOURCE_EXT + (".env",)
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Want:
 def case_files(case: Path) -> list[Path]:
     if case.is_file():
         return [case]
-    return sorted(p for p in case.rglob("*") if p.is_file() and p.suffix in SOURCE_EXT)
+    return sorted(p for p in case.rglob("*") if p.is_file() and p.suffix in EXPECT_EXT)
 
 
 def parse_expectations(case: Path, cwd: Path) -> tuple[list[Want], set[tuple[str, int]], int]:

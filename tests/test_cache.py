@@ -436,3 +436,17 @@ def replace_settings(s: Settings, **kw) -> Settings:
     import dataclasses
 
     return dataclasses.replace(s, **kw)
+
+
+def test_an_edited_env_file_of_the_traefik_service_is_never_answered_from_the_cache(tmp_path):
+    """A compose env_file is read by the model but is not a file of the run: results that depend on
+    one are not cached, so editing it changes the next run's findings."""
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "docker-compose.yml").write_text("services:\n  traefik:\n    image: traefik:v3.1\n    env_file: traefik.env\n")
+    env = proj / "traefik.env"
+    env.write_text("TRAEFIK_API_INSECURE=true\n")
+    s = settings(cache_dir=str(tmp_path / "cache"))
+    assert "TR401" in ids(run([], s, cwd=str(proj)).findings)
+    env.write_text("TRAEFIK_API_INSECURE=false\n")
+    assert "TR401" not in ids(run([], s, cwd=str(proj)).findings)

@@ -653,3 +653,294 @@ def test_labels_without_enable_are_inactive_only_when_exposed_by_default_is_fals
 def test_broken_traefik_toml_is_diagnosed():
     p = project({"dynamic.toml": '[http.routers.app]\nrule = "Host(`a`)\n'})
     assert [(d.rule_id, d.span.line) for d in p.diagnostics] == [("E001", 2)]
+
+
+# ----------------------------------------------- ConfigMaps and env_file
+
+from golint_traefik.traefik.tree import SourceText, embedded_text  # noqa: E402
+
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: traefik-config
+  namespace: traefik
+data:
+  traefik.yml: |
+    entryPoints:
+      web:
+        address: ":80"
+    api:
+      insecure: true
+  dynamic.yml: |-
+    http:
+      middlewares:
+        strip:
+          stripPrefix:
+            prefixes: ["/api"]
+  nginx.conf: |
+    server { listen 80; }
+"""
+
+
+def test_configmap_files_are_read_with_positions_in_the_manifest():
+    files = {"k8s/cm.yaml": CONFIGMAP}
+    p = project(files)
+    (static,) = p.static
+    assert static.origin == "file" and static.path == "k8s/cm.yaml"
+    assert static.owner == 'ConfigMap "traefik/traefik-config" (traefik.yml)'
+    assert static.file_name == "traefik.yml"
+    insecure = static.root.find("api.insecure")
+    assert (insecure.key_span.line, insecure.key_span.col) == (12, 7)
+    assert text_at(files, insecure.key_span) == "insecure"
+    assert text_at(files, insecure.span) == "true"
+    address = static.root.find("entryPoints.web.address")
+    assert text_at(files, address.span) == '":80"'
+    (dyn,) = p.dynamic
+    assert dyn.embedded is not None and dyn.embedded.key == "dynamic.yml"
+    (mw,) = p.select(MIDDLEWARE)
+    assert mw.name == "strip" and text_at(files, mw.node.key_span) == "strip"
+    prefixes = mw.node.find("stripPrefix.prefixes")
+    assert (prefixes.items[0].span.line, prefixes.items[0].span.col) == (18, 24)
+    assert text_at(files, prefixes.items[0].span) == '"/api"'
+    assert "k8s/cm.yaml" in p.texts
+
+
+@pytest.mark.parametrize("header,indent", [("|", 4), ("|-", 4), ("|+", 4), ("|2", 4), ("|-2", 4), ("|  # a comment", 6)])
+def test_literal_block_styles_map_line_and_column(header, indent):
+    body = "\n".join(" " * indent + line for line in ("api:", "  insecure: true", "entryPoints:", "  web:",
+                                                       "    address: ':80'"))
+    text = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  traefik.yml: {header}\n{body}\n\n"
+    (static,) = project({"cm.yaml": text}).static
+    node = static.root.find("api.insecure")
+    assert (node.key_span.line, node.key_span.col, node.span.col) == (8, indent + 3, indent + 13)
+
+
+def test_one_line_scalars_are_placed_and_folded_ones_skipped():
+    text = textwrap.dedent("""\
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: x}
+        data:
+          traefik.yml: "{entryPoints: {web: {address: ':80'}}, api: {insecure: true}}"
+          routes.yml: >
+            http:
+              middlewares: {m: {compress: {}}}
+        """)
+    p = project({"cm.yaml": text})
+    (static,) = p.static
+    node = static.root.find("api.insecure")
+    assert text_at({"cm.yaml": text}, node.key_span) == "insecure"
+    assert text_at({"cm.yaml": text}, node.span) == "true"
+    assert p.dynamic == []  # folded: its lines are joined, positions could not be placed
+
+
+def test_embedded_text_refuses_scalars_it_cannot_place():
+    text = 'a: "x: 1\\ny: 2"\nb: plain\nc: 3\n'
+    (doc,) = load_documents("f.yaml", text)
+    src = SourceText("f.yaml", text)
+    assert embedded_text(doc.root.get("a"), src) is None  # escapes
+    found = embedded_text(doc.root.get("b"), src)
+    assert found is not None and found[1].position(1, 1) == (2, 4)
+    assert embedded_text(doc.root.get("c"), src) is None  # not a string
+
+
+def test_configmap_toml_positions():
+    text = textwrap.dedent("""\
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: x}
+        data:
+          traefik.toml: |
+            [entryPoints.web]
+              address = ":80"
+            [api]
+              insecure = true
+        """)
+    (static,) = project({"cm.yaml": text}).static
+    node = static.root.find("api.insecure")
+    assert (node.key_span.line, node.key_span.col) == (9, 7)
+    assert text_at({"cm.yaml": text}, node.span) == "true"
+
+
+def test_configmaps_that_are_not_traefiks_are_ignored():
+    text = textwrap.dedent("""\
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: app}
+        data:
+          config.yaml: |
+            http:
+              port: 8080
+              timeout: 30s
+            log: {level: info}
+            database: {url: "postgres://db"}
+          values.yaml: |
+            api:
+              insecure: true
+            deployment:
+              replicas: 2
+          broken.yml: |
+            a: [
+        """)
+    p = project({"cm.yaml": text})
+    assert not p.static and not p.docs and not p.diagnostics and not p.has_traefik
+
+
+def test_configmap_traefik_yml_name_lowers_the_bar_only_for_traefik_roots():
+    def static(key: str, body: str):
+        lines = "".join(f"    {line}\n" for line in body.splitlines())
+        text = f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\ndata:\n  {key}: |\n{lines}"
+        return project({"cm.yaml": text}).static
+
+    assert static("traefik.yml", "log:\n  level: DEBUG")  # the name says what it is
+    assert not static("app.yml", "log:\n  level: DEBUG")  # content alone is not enough
+    assert not static("traefik.yml", "log:\n  level: DEBUG\nserver:\n  port: 80")  # a root Traefik does not know
+
+
+def test_broken_embedded_traefik_yml_is_diagnosed_in_the_manifest():
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  traefik.yml: |\n    entryPoints:\n      web: [\n"
+    p = project({"cm.yaml": text})
+    assert [(d.rule_id, d.path) for d in p.diagnostics] == [("E001", "cm.yaml")]
+    assert p.diagnostics[0].span.line >= 6
+
+
+def test_helm_templated_configmap_is_templated():
+    text = textwrap.dedent("""\
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: {{ include "x.fullname" . }}
+        data:
+          traefik.yml: |
+            entryPoints:
+              web:
+                address: ":{{ .Values.port }}"
+            {{- if .Values.api }}
+            api:
+              insecure: {{ .Values.api.insecure }}
+            {{- end }}
+        """)
+    p = project({"templates/cm.yaml": text})
+    (doc,) = p.docs
+    assert doc.templated and doc.kind == "static"
+    assert p.static[0].root.find("api.insecure").as_bool() is None
+
+
+MOUNTED = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: traefik, namespace: traefik}
+spec:
+  template:
+    spec:
+      containers:
+        - name: traefik
+          image: traefik:v3.1
+          args: ["--api.insecure=true"]
+          volumeMounts:
+            - {name: cfg, mountPath: /etc/traefik}
+      volumes:
+        - name: cfg
+          configMap: {name: traefik-config}
+"""
+
+
+def test_configmap_mounted_at_etc_traefik_makes_the_flags_ignored():
+    p = project({"cm.yaml": CONFIGMAP, "deploy.yaml": MOUNTED})
+    flags = next(s for s in p.static_configs if s.origin == "flags")
+    assert not flags.effective
+    assert 'ConfigMap "traefik/traefik-config", key traefik.yml, mounted at /etc/traefik/traefik.yml' in flags.ignored_because
+    assert [s.origin for s in p.static] == ["file"]
+    # Without the ConfigMap in the project nothing is known about the mounted directory.
+    p = project({"deploy.yaml": MOUNTED})
+    assert [s.origin for s in p.static] == ["flags"]
+
+
+def _compose_project(files: dict[str, str], extra: dict[str, str]):
+    settings = Settings(selected=frozenset())
+    seen: list[str] = []
+
+    def read(path: str):
+        seen.append(path)
+        return extra[path].encode() if path in extra else None
+
+    p = build_project([(k, textwrap.dedent(v).encode()) for k, v in files.items()], settings, read_file=read)
+    return p, seen
+
+
+COMPOSE_ENV_FILE = """\
+services:
+  traefik:
+    image: traefik:v3.1
+    env_file:
+      - ../common.env
+      - path: traefik.env
+        required: false
+      - missing.env
+    environment:
+      TRAEFIK_LOG_LEVEL: INFO
+"""
+
+
+def test_compose_env_file_variables_are_static_configuration():
+    env = ('# shared\nexport TRAEFIK_API_INSECURE=true\nTRAEFIK_LOG_LEVEL=DEBUG\n'
+           "TRAEFIK_ENTRYPOINTS_WEB_ADDRESS=':80'  # quoted\nOTHER=1\n")
+    p, seen = _compose_project({"stack/compose.yml": COMPOSE_ENV_FILE},
+                               {"common.env": "TRAEFIK_API_DASHBOARD=true\n", "stack/traefik.env": env})
+    assert seen == ["common.env", "stack/traefik.env", "stack/missing.env"]
+    (static,) = p.static
+    assert static.origin == "env"
+    root = static.root
+    insecure = root.find("api.insecure")
+    assert insecure.text() == "true" and insecure.key_span.path == "stack/traefik.env"
+    assert (insecure.key_span.line, insecure.key_span.col, insecure.span.col) == (2, 8, 29)
+    assert root.find("log.level").text() == "INFO"  # environment wins over env_file
+    assert root.find("log.level").key_span.path == "stack/compose.yml"
+    assert root.find("entryPoints.web.address").text() == ":80"
+    assert root.find("api.dashboard").key_span.path == "common.env"
+    assert p.external_files == ["common.env", "stack/traefik.env"]
+    assert p.texts["stack/traefik.env"] == env
+
+
+def test_dotenv_values():
+    from golint_traefik.traefik.cmdline import dotenv_settings
+
+    text = ('TRAEFIK_A="x # not a comment"\nTRAEFIK_B=\'$literal\'\nTRAEFIK_C=${VAR}\nTRAEFIK_D="multi\nline"\n'
+            "TRAEFIK_E\nTRAEFIK_F=  spaced  # comment\nTRAEFIK_A=later\n")
+    got = {s.key: (s.value, s.dynamic) for s in dotenv_settings("e.env", text)}
+    assert got == {"b": ("$literal", False), "c": ("${VAR}", True), "d": ("multi\nline", False),
+                   "f": ("spaced", False), "a": ("later", False)}
+
+
+def test_env_file_is_not_reported_as_ignored_when_flags_are_used():
+    compose = "services:\n  traefik:\n    image: traefik:v3.1\n    command: [--providers.docker]\n    env_file: t.env\n"
+    p, _ = _compose_project({"compose.yml": compose}, {"t.env": "TRAEFIK_API_INSECURE=true\n"})
+    assert [s.origin for s in p.static_configs] == ["flags"]
+
+
+def test_literal_file_in_a_helm_template_is_not_templated():
+    text = ('{{- if .Values.traefik.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n'
+            'data:\n  traefik.yml: |\n    entryPoints:\n      web: {address: ":80"}\n    api: {insecure: true}\n{{- end }}\n')
+    p = project({"chart/templates/cm.yaml": text})
+    (doc,) = p.docs
+    assert not doc.templated
+    assert p.static[0].root.find("api.insecure").as_bool() is True
+
+
+def test_env_files_are_read_from_the_directory_of_the_run(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    (tmp_path / "stack").mkdir()
+    compose = "services:\n  traefik:\n    image: traefik:v3.1\n    env_file: t.env\n"
+    (tmp_path / "stack" / "compose.yml").write_text(compose)
+    (tmp_path / "stack" / "t.env").write_text("TRAEFIK_API_INSECURE=true\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    settings = replace(Settings(selected=frozenset()), base=str(tmp_path))
+    p = build_project([("stack/compose.yml", compose.encode())], settings)
+    assert p.static[0].root.find("api.insecure").key_span.path == "stack/t.env"
+    # Content that is not what is on disk (an unsaved buffer on stdin): the directory is not trusted.
+    p = build_project([("stack/compose.yml", compose.encode() + b"\n")], settings)
+    assert not p.static and not p.external_files

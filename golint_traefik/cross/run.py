@@ -108,7 +108,8 @@ def run_cross(facts: list, sources: list, settings, cwd: str, project: Any = Non
                 findings.append(internal_error(rule.meta.id, rule.meta.slug, "<cross-check>", exc))
                 internal += 1
     out = _finish(findings, project, settings, cwd, cross_ids())
-    if key and not internal and stats is not None and len(stats) == len(sources):
+    if key and not internal and stats is not None and len(stats) == len(sources) \
+            and not project.external_files:  # see run_traefik
         cache.store(key, stats, out)
     return out, internal
 

@@ -193,6 +193,68 @@ def env_setting(name: str, value: str, key_span: Span, value_span: Span, *, comp
     return Setting(key, value, key_span, value_span, raw, dynamic)
 
 
+def dotenv_settings(path: str, text: str) -> list[Setting]:
+    """``TRAEFIK_*`` settings of a compose ``env_file`` (dotenv format), with spans in that file.
+
+    One ``NAME=value`` per line, an optional ``export`` before the name,
+    ``#`` comment lines; an unquoted value is trimmed and ends at a ``#``
+    after a blank; a single-quoted value is literal; a double-quoted one
+    knows backslash escapes; quoted values may span lines.  A later line
+    setting the same variable wins, as in compose.  Values holding
+    ``$VAR``/``${VAR}`` (not single-quoted) are marked dynamic.
+    """
+    src = SourceText(path, text)
+    found: dict[str, Setting] = {}
+    i, n = 0, len(text)
+    while i < n:
+        nl = text.find("\n", i)
+        line_end = n if nl < 0 else nl
+        start = i
+        i = line_end + 1
+        while start < line_end and text[start] in " \t":
+            start += 1
+        if text.startswith("export", start) and start + 6 < line_end and text[start + 6] in " \t":
+            start += 7
+            while start < line_end and text[start] in " \t":
+                start += 1
+        if start >= line_end or text[start] == "#":
+            continue
+        eq = text.find("=", start, line_end)
+        if eq < 0:
+            continue  # "NAME" alone: the value comes from compose's own environment
+        name = text[start:eq].rstrip(" \t")
+        key_span = src.span(start, start + len(name))
+        v = eq + 1
+        while v < line_end and text[v] in " \t":
+            v += 1
+        quote = text[v] if v < line_end and text[v] in "'\"" else ""
+        if quote:
+            chars: list[str] = []
+            k = v + 1
+            while k < n and text[k] != quote:
+                if quote == '"' and text[k] == "\\" and k + 1 < n:
+                    nxt = text[k + 1]
+                    chars.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt if nxt in "\"\\$" else "\\" + nxt))
+                    k += 2
+                    continue
+                chars.append(text[k])
+                k += 1
+            value = "".join(chars)
+            value_span = src.span(v + 1, min(k, n))
+            nl = text.find("\n", k)
+            i = n if nl < 0 else nl + 1
+        else:
+            rest = text[v:line_end].rstrip("\r")
+            m = re.search(r"[ \t]#", rest)
+            value = (rest[:m.start()] if m else rest).rstrip(" \t")
+            value_span = src.span(v, v + len(value)) if value else key_span
+        s = env_setting(name, value, key_span, value_span, compose=quote != "'")
+        if s is not None:
+            found.pop(s.key, None)
+            found[s.key] = s
+    return list(found.values())
+
+
 def env_settings(node: CNode, src: SourceText, *, compose: bool) -> list[Setting]:
     """``TRAEFIK_*`` settings of an environment block.
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from golint_traefik.finding import Span
-from golint_traefik.traefik.cmdline import Setting, compose_unescape, env_settings, parse_flags, tokens
+from golint_traefik.traefik.cmdline import Setting, compose_unescape, dotenv_settings, env_settings, parse_flags, tokens
 from golint_traefik.traefik.tree import CNode, SourceText
 
 ROOT_KEYS = frozenset({"version", "services", "networks", "volumes", "configs", "secrets", "name", "include"})
@@ -62,6 +63,10 @@ class ComposeService:
     flags: list[Setting] = field(default_factory=list)
     has_args: bool = False  # the command passes arguments to traefik (flags are then the static source)
     env: list[Setting] = field(default_factory=list)
+    # TRAEFIK_* variables of the ``env_file`` files not also set in ``environment`` (which wins), with
+    # spans in those files; ``env_files`` are the files read (paths like the compose file's).
+    file_env: list[Setting] = field(default_factory=list)
+    env_files: list[str] = field(default_factory=list)
     config_file: str | None = None  # why a config file is loaded: mount target or --configFile
 
     @property
@@ -134,7 +139,11 @@ def image_major(image: str | None) -> int | None:
     return None
 
 
-def load_compose(path: str, root: CNode, src: SourceText, project_files: frozenset[str] = frozenset()) -> ComposeFile:
+def load_compose(path: str, root: CNode, src: SourceText, project_files: frozenset[str] = frozenset(),
+                 read: Callable[[str], str | None] | None = None) -> ComposeFile:
+    """The compose file's services.  ``read(path)`` gives the text of another file (an ``env_file``
+    of the Traefik service, its path joined to the compose file's like the paths of the run), or
+    None when it cannot be read; without ``read`` env files are not read."""
     project_node = root.get("name")
     project = project_node.text() if project_node is not None else None
     services: list[ComposeService] = []
@@ -160,9 +169,45 @@ def load_compose(path: str, root: CNode, src: SourceText, project_files: frozens
             env = entry.get("environment")
             if env is not None:
                 svc.env = env_settings(env, src, compose=True)
+            if read is not None:
+                _read_env_files(svc, entry.get("env_file"), read)
             svc.config_file = _config_file(entry, svc.flags, path, project_files)
         services.append(svc)
     return ComposeFile(path, root, project, services)
+
+
+def env_file_paths(node: CNode | None) -> list[str]:
+    """The files an ``env_file`` names: one string, a list of strings, or a list of ``{path: ...}``."""
+    if node is None:
+        return []
+    items = node.items if node.is_seq else [node]
+    out = []
+    for item in items:
+        target = item.get("path") if item.is_map else item
+        text = target.text() if target is not None and target.is_scalar else None
+        if text and text.strip():
+            out.append(text.strip())
+    return out
+
+
+def _read_env_files(svc: ComposeService, node: CNode | None, read: Callable[[str], str | None]) -> None:
+    """Fill ``svc.file_env``: later files override earlier ones, ``environment`` overrides them all.
+    A file that is missing, unreadable or interpolated (``${DIR}/.env``) is skipped silently."""
+    merged: dict[str, Setting] = {}
+    base = posixpath.dirname(svc.path)
+    for written in env_file_paths(node):
+        if compose_unescape(written)[1]:
+            continue
+        where = written if posixpath.isabs(written) else posixpath.normpath(posixpath.join(base, written))
+        text = read(where)
+        if text is None:
+            continue
+        svc.env_files.append(where)
+        for s in dotenv_settings(where, text):
+            merged.pop(s.key, None)
+            merged[s.key] = s
+    own = {s.key for s in svc.env}
+    svc.file_env = [s for k, s in merged.items() if k not in own]
 
 
 def read_labels(node: CNode, src: SourceText) -> list[Label]:

@@ -18,6 +18,12 @@ Ingresses in ``networking.k8s.io/v1beta1`` or ``extensions/v1beta1`` (any
 class; see :func:`legacy_api`) and Traefik CRD definitions in
 ``apiextensions.k8s.io/v1beta1``.
 
+ConfigMaps (``v1``) matter through the files in their ``data``: a key
+named like a configuration file (``traefik.yml``, ``dynamic.toml``) holds a
+file that a workload mounts; :func:`configmap_files` gives its text with
+positions in the manifest (see :class:`~golint_traefik.traefik.tree.Embedding`),
+and :func:`configmap_mounts` says where a container mounts ConfigMaps.
+
 ``kind: List`` documents are unpacked.  Everything else is ignored.
 """
 
@@ -30,7 +36,7 @@ from golint_traefik.traefik.cmdline import Setting, env_settings, parse_flags, t
 from golint_traefik.traefik.compose import image_is_traefik
 from golint_traefik.traefik.gotemplate import is_templated
 from golint_traefik.traefik.resources import CRD_KINDS
-from golint_traefik.traefik.tree import CNode, SourceText
+from golint_traefik.traefik.tree import CNode, Embedding, SourceText, embedded_text
 
 TRAEFIK_GROUPS = ("traefik.io", "traefik.containo.us")
 _CONFIG_FILE = re.compile(r"^(?:/etc/traefik)?/traefik\.(?:toml|ya?ml)$")
@@ -40,6 +46,9 @@ INGRESS_ANNOTATION = "traefik.ingress.kubernetes.io/"
 LEGACY_INGRESS_APIS = frozenset({"networking.k8s.io/v1beta1", "extensions/v1beta1"})
 LEGACY_CRD_API = "apiextensions.k8s.io/v1beta1"
 INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+CONFIG_FILE_EXTS = (".yml", ".yaml", ".toml")
+# Names Traefik looks for as its static configuration file (in /etc/traefik, $HOME/.config, the working directory).
+STATIC_FILE_NAMES = frozenset({"traefik.toml", "traefik.yml", "traefik.yaml"})
 
 
 @dataclass
@@ -75,6 +84,49 @@ class TraefikContainer:
     has_args: bool = False
     env: list[Setting] = field(default_factory=list)
     config_file: str | None = None
+    mounts: list["ConfigMapMount"] = field(default_factory=list)
+
+
+@dataclass
+class EmbeddedFile:
+    """A configuration file carried in a ConfigMap's ``data``; its positions point into the manifest."""
+
+    manifest: Manifest
+    key: str  # the data key: the file's name once mounted
+    node: CNode  # the data entry (``key_span`` is the key)
+    text: str
+    embedding: Embedding
+
+    @property
+    def format(self) -> str:
+        return "toml" if self.key.lower().endswith(".toml") else "yaml"
+
+    @property
+    def static_name(self) -> bool:
+        """Named as Traefik's static configuration file (``traefik.yml``, ...)."""
+        return self.key.lower() in STATIC_FILE_NAMES
+
+    def label(self) -> str:
+        return f"{self.manifest.label()} ({self.key})"
+
+
+@dataclass
+class ConfigMapMount:
+    """A ConfigMap volume (or projected source) mounted into a container."""
+
+    config_map: str
+    mount_path: str
+    sub_path: str | None = None
+    items: dict[str, str] | None = None  # key -> path inside the volume, when the volume lists ``items``
+
+    def files(self, keys: list[str]) -> dict[str, str]:
+        """Path in the container -> data key, for the files of a ConfigMap holding ``keys`` that this mount shows."""
+        names = {k: k for k in keys} if self.items is None else {k: p for k, p in self.items.items() if k in keys}
+        base = self.mount_path.rstrip("/")
+        if self.sub_path:
+            key = next((k for k, name in names.items() if name == self.sub_path.strip("/")), None)
+            return {self.mount_path: key} if key is not None else {}
+        return {f"{base}/{name}": key for key, name in names.items()}
 
 
 def manifests(root: CNode, path: str) -> list[Manifest]:
@@ -133,8 +185,85 @@ def traefik_containers(m: Manifest, src: SourceText) -> list[TraefikContainer]:
         if env is not None:
             tc.env = env_settings(env, src, compose=False)
         tc.config_file = _config_file(c, tc.flags)
+        tc.mounts = configmap_mounts(m, c)
         out.append(tc)
     return out
+
+
+def configmap_files(m: Manifest, src: SourceText) -> list[EmbeddedFile]:
+    """The ``data`` entries of a ConfigMap named like YAML/TOML files whose text can be placed in the
+    manifest (see :func:`~golint_traefik.traefik.tree.embedded_text`); [] for other manifests."""
+    if m.kind != "ConfigMap" or m.api_version != "v1":
+        return []
+    data = m.root.get("data")
+    out: list[EmbeddedFile] = []
+    for entry in data.entries if data is not None and data.is_map else ():
+        key = entry.key or ""
+        if not key.lower().endswith(CONFIG_FILE_EXTS):
+            continue
+        found = embedded_text(entry, src)
+        if found is not None:
+            out.append(EmbeddedFile(m, key, entry, found[0], found[1]))
+    return out
+
+
+def configmap_keys(m: Manifest) -> list[str]:
+    """The file names a ConfigMap holds (``data`` and ``binaryData`` keys)."""
+    keys: list[str] = []
+    for section in ("data", "binaryData"):
+        node = m.root.get(section)
+        keys += [e.key or "" for e in (node.entries if node is not None and node.is_map else ())]
+    return keys
+
+
+def configmap_mounts(m: Manifest, container: CNode) -> list[ConfigMapMount]:
+    """The ConfigMaps a container of workload ``m`` mounts (``configMap`` volumes and ``projected`` sources)."""
+    spec = pod_spec(m)
+    volumes = spec.get("volumes") if spec is not None else None
+    sources: dict[str, list[tuple[str, dict[str, str] | None]]] = {}
+    for vol in volumes.items if volumes is not None and volumes.is_seq else ():
+        name = _text(vol.get("name")) if vol.is_map else None
+        if not name:
+            continue
+        cms = [vol.get("configMap")]
+        projected = vol.find("projected.sources")
+        cms += [src.get("configMap") for src in (projected.items if projected is not None and projected.is_seq else ())
+                if src.is_map]
+        for cm in cms:
+            cm_name = _text(cm.get("name")) if cm is not None and cm.is_map else None
+            if cm_name:
+                sources.setdefault(name, []).append((cm_name, _items(cm.get("items"))))
+    out: list[ConfigMapMount] = []
+    mounts = container.get("volumeMounts")
+    for mount in mounts.items if mounts is not None and mounts.is_seq else ():
+        if not mount.is_map:
+            continue
+        name, path = _text(mount.get("name")), _text(mount.get("mountPath"))
+        if not name or not path:
+            continue
+        for cm_name, items in sources.get(name, ()):
+            out.append(ConfigMapMount(cm_name, path, _text(mount.get("subPath")), items))
+    return out
+
+
+def _items(node: CNode | None) -> dict[str, str] | None:
+    if node is None or not node.is_seq:
+        return None
+    out: dict[str, str] = {}
+    for item in node.items:
+        key, path = (_text(item.get("key")), _text(item.get("path"))) if item.is_map else (None, None)
+        if key and path:
+            out[key] = path.strip("/")
+    return out
+
+
+def _text(node: CNode | None) -> str | None:
+    return node.text() if node is not None and node.is_scalar else None
+
+
+def default_config_file(path: str) -> bool:
+    """Whether Traefik in the official image finds a static configuration file at ``path`` unasked."""
+    return bool(_CONFIG_FILE.match(path))
 
 
 def _config_file(container: CNode, flags: list[Setting]) -> str | None:

@@ -10,8 +10,13 @@ Sources are recognised by content, never by file name:
 * file-provider dynamic configuration: ``http``/``tcp``/``udp``/``tls`` roots
   with their sections (``routers``, ``services``, ``middlewares``, ...);
 * docker-compose files: ``traefik.*`` labels (docker provider; Swarm for
-  ``deploy.labels``);
-* Kubernetes manifests: Traefik CRDs, Traefik workloads, Ingress annotations.
+  ``deploy.labels``); the Traefik service's ``env_file`` files are read for
+  its ``TRAEFIK_*`` variables (spans point into them);
+* Kubernetes manifests: Traefik CRDs, Traefik workloads, Ingress annotations;
+  files carried in a ConfigMap's ``data`` (``traefik.yml: |``) are read like
+  files of their own, recognised the same way (a key named
+  ``traefik.{yml,yaml,toml}`` also counts for a document whose roots are all
+  Traefik's), with spans pointing into the manifest.
 
 Rules read :class:`Project`; they never see which format a value came from.
 What a rule typically needs:
@@ -29,9 +34,11 @@ What a rule typically needs:
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from golint_traefik.finding import Finding, Span
 from golint_traefik.traefik import compose as compose_mod
@@ -44,7 +51,7 @@ from golint_traefik.traefik.resources import (
 )
 from golint_traefik.traefik.tomlload import load_toml
 from golint_traefik.traefik.tree import MAP, CNode, SourceText, build_dotted
-from golint_traefik.traefik.yamlload import load_documents
+from golint_traefik.traefik.yamlload import YamlProblem, load_documents
 
 STATIC_ROOTS = frozenset(
     k.lower()
@@ -117,6 +124,8 @@ class ConfigDoc:
     provider: str = "file"
     format: str = "yaml"  # "yaml" | "toml"
     templated: bool = False  # the file holds Go template actions ({{ }}), rendered by Traefik first
+    # The ConfigMap entry carrying this file when it is not a file of its own (``path`` is the manifest's).
+    embedded: kube.EmbeddedFile | None = None
 
 
 @dataclass
@@ -129,6 +138,16 @@ class StaticConfig:
     effective: bool = True  # False: Traefik ignores it (a config file wins over flags, flags over env)
     owner: str | None = None  # 'compose service "traefik"', 'Deployment "kube-system/traefik"'
     ignored_because: str = ""
+    embedded: kube.EmbeddedFile | None = None  # origin "file" carried in a ConfigMap (``path`` is the manifest's)
+
+    @property
+    def file_name(self) -> str:
+        """The configuration file's name as Traefik sees it (a ConfigMap's data key, else the base name)."""
+        return self.embedded.key if self.embedded is not None else posixpath.basename(self.path)
+
+    def describe(self) -> str:
+        """Where the source is, for messages: the file's path, or 'ConfigMap "x" (traefik.yml)'."""
+        return self.embedded.label() if self.embedded is not None else self.path
 
 
 @dataclass
@@ -179,6 +198,9 @@ class Project:
     # YAML keys written twice in one mapping of a Traefik-relevant document (not templated):
     # (what the document is: "static" | "dynamic" | "compose", first, later).
     yaml_duplicates: list[tuple[str, CNode, CNode]] = field(default_factory=list)
+    # Files read besides those of the run (compose env_file), by path; their texts are in ``texts``.
+    # Findings may point into them, and a result depends on them as on the files of the run.
+    external_files: list[str] = field(default_factory=list)
 
     # ------------------------------------------------------------ sources
     @property
@@ -345,6 +367,16 @@ def _keys(node: CNode) -> set[str]:
     return {(e.key or "").lower() for e in node.entries} if node.is_map else set()
 
 
+def _named_static(root: CNode) -> str | None:
+    """``"static"`` for a document saved under Traefik's static file name (in a ConfigMap) whose
+    roots are all Traefik's and one static root looks like Traefik's, even when :func:`classify`
+    wants more evidence from a file with no telling name."""
+    keys = _keys(root)
+    if not keys or not keys <= STATIC_ROOTS | DYNAMIC_ROOTS or _helm_values(root):
+        return None
+    return "static" if any(_static_shaped(k, root.get(k)) for k in keys & STATIC_ROOTS) else None
+
+
 def _static_shaped(key: str, node: CNode) -> bool:
     if key == "entrypoints":
         return node.is_map and any(_keys(ep) & _EP_KEYS for ep in node.entries)
@@ -441,13 +473,28 @@ class _Loaded:
     containers: list[kube.TraefikContainer] = field(default_factory=list)
     files: frozenset[str] = frozenset()  # every path of the run, to tell whether a mounted directory holds a config
     duplicates: list[tuple[str, CNode, CNode]] = field(default_factory=list)  # see Project.yaml_duplicates
+    configmaps: list[kube.Manifest] = field(default_factory=list)  # every ConfigMap: what Traefik workloads mount
+    read: Callable[[str], str | None] | None = None  # the text of a file outside the run (see build_project)
+    external: dict[str, str | None] = field(default_factory=dict)  # what ``read`` gave, by path
 
 
-def build_project(files: list[tuple[str, bytes]], settings) -> Project:
+
+
+def build_project(files: list[tuple[str, bytes]], settings,
+                  read_file: Callable[[str], bytes | None] | None = None) -> Project:
+    """The model of ``files`` (path as shown in findings, content).
+
+    ``read_file(path)`` gives the content of a file the configuration names
+    but the run does not hold (a compose ``env_file``; ``path`` is joined to
+    the naming file's path), or None when it cannot be read.  Without it
+    such files are read from disk, relative to the directory the paths of
+    the run are relative to (see :func:`_disk_reader`).
+    """
     from golint_traefik.engine import engine_finding
 
     project = Project()
     loaded = _Loaded(files=frozenset(posixpath.normpath(p) for p, _ in files))
+    loaded.read = _text_reader(loaded, dict(files), read_file or _disk_reader(files, settings))
     for path, data in files:
         try:
             text = data.decode("utf-8-sig")
@@ -481,6 +528,11 @@ def build_project(files: list[tuple[str, bytes]], settings) -> Project:
     project.manifests = [m for m, _ in loaded.manifests]
     project.traefik_containers = loaded.containers
     project.yaml_duplicates = loaded.duplicates
+    for path, text in loaded.external.items():
+        if text is not None:
+            project.texts.setdefault(path, text)
+            if path not in loaded.files:
+                project.external_files.append(path)
     _static_sources(project, loaded)
     _infer_version(project, loaded, settings)
     _dynamic_sources(project, loaded)
@@ -488,22 +540,134 @@ def build_project(files: list[tuple[str, bytes]], settings) -> Project:
     return project
 
 
+def _text_reader(loaded: _Loaded, run: dict[str, bytes], read_file: Callable[[str], bytes | None]) -> Callable[[str], str | None]:
+    """``read_file`` decoded, each path once; a file of the run is taken from the run."""
+
+    def read(path: str) -> str | None:
+        path = posixpath.normpath(path)
+        if path not in loaded.external:
+            data = run.get(path)
+            if data is None:
+                try:
+                    data = read_file(path)
+                except (OSError, ValueError):
+                    data = None
+            try:
+                text = data.decode("utf-8-sig") if data is not None and len(data) <= _MAX_EXTERNAL_BYTES else None
+            except UnicodeDecodeError:
+                text = None
+            loaded.external[path] = text
+        return loaded.external[path]
+
+    return read
+
+
+_MAX_EXTERNAL_BYTES = 1024 * 1024
+
+
+def _disk_reader(files: list[tuple[str, bytes]], settings) -> Callable[[str], bytes | None]:
+    """Read a file by a path like those of the run from disk.
+
+    Paths of the run are relative to the directory of the run (the cwd of
+    the CLI; the engine's ``cwd``, which is ``settings.base`` unless a
+    configuration file moved it): the directory is the candidate holding a
+    file of the run with the content the run has.  With no such directory
+    (content given on stdin, not saved) relative paths are not read.
+    """
+    root: list[str | None] = []
+
+    def find_root() -> str | None:
+        sample = next(((p, d) for p, d in files if not posixpath.isabs(p)), None)
+        if sample is None:
+            return None
+        for cand in (os.getcwd(), getattr(settings, "base", None)):
+            if not cand:
+                continue
+            try:
+                with open(os.path.join(cand, sample[0]), "rb") as fh:
+                    if fh.read(len(sample[1]) + 1) == sample[1]:
+                        return cand
+            except OSError:
+                continue
+        return None
+
+    def read(path: str) -> bytes | None:
+        if not posixpath.isabs(path):
+            if not root:
+                root.append(find_root())
+            if root[0] is None:
+                return None
+            path = os.path.join(root[0], path)
+        try:
+            if not os.path.isfile(path) or os.path.getsize(path) > _MAX_EXTERNAL_BYTES:
+                return None
+            with open(path, "rb") as fh:
+                return fh.read(_MAX_EXTERNAL_BYTES + 1)
+        except OSError:
+            return None
+
+    return read
+
+
+def _register(loaded: _Loaded, path: str, root: CNode, fmt: str, templated: bool, duplicates,
+              embedded: kube.EmbeddedFile | None = None) -> bool:
+    """Keep a YAML/TOML document that :func:`classify` recognises (or, carried in a ConfigMap under
+    Traefik's own file name, :func:`_named_static`); whether it was kept."""
+    kind = classify(root) or (_named_static(root) if embedded is not None and embedded.static_name else None)
+    if not kind:
+        return False
+    if embedded is not None:
+        embedded.embedding.rebase(root)  # also moves the nodes of ``duplicates``: they are in the tree
+    doc = ConfigDoc(path, kind, root, format=fmt, templated=templated, embedded=embedded)
+    (loaded.static_docs if kind == "static" else loaded.dynamic_docs).append(doc)
+    if not templated:
+        loaded.duplicates.extend((kind, a, b) for a, b in duplicates or ())
+    return True
+
+
+def _embedded(f: kube.EmbeddedFile, templated: bool, loaded: _Loaded) -> tuple[bool, list[YamlProblem]]:
+    """Read a file carried in a ConfigMap like a file of its own; its parse problems (positions in
+    the manifest) only when it says it is Traefik's (its name, or Traefik markers in its text)."""
+    path = f.manifest.path
+    used = False
+    problems: list[YamlProblem] = []
+    if f.format == "toml":
+        root, problem = load_toml(path, f.text)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            used = _register(loaded, path, root, "toml", templated, None, f)
+    else:
+        for d in load_documents(path, f.text):
+            if d.problem is not None:
+                problems.append(d.problem)
+            elif d.root is not None:
+                used = _register(loaded, path, d.root, "yaml", templated, d.duplicates, f) or used
+    if not problems or not (used or f.static_name or _TRAEFIK_MARKERS.search(f.text)):
+        return used, []
+    return used, [YamlProblem(pr.message, *f.embedding.position(pr.line, pr.col)) for pr in problems]
+
+
+def _has_action(lines: list[str], f: kube.EmbeddedFile) -> bool:
+    """Whether a ``{{`` is written on the ``lines`` of a file that the embedded file ``f`` occupies, up
+    to its last line with text (a ``{{- end }}`` after a block scalar is blanked into its last line)."""
+    pieces = f.text.split("\n")
+    last = max((i for i, piece in enumerate(pieces) if piece.strip()), default=-1)
+    return any("{{" in lines[n - 1] for n, _ in f.embedding.lines[:last + 1] if 0 < n <= len(lines))
+
+
 def _load_file(path: str, text: str, loaded: _Loaded) -> tuple[bool, list, bool]:
     """Read one file's documents into ``loaded``: whether any was Traefik's, the parse problems, and
     whether the file is a Go template (its actions are blanked before parsing, see :mod:`gotemplate`)."""
     lower = path.lower()
+    original, original_lines = text, None
     text, templated = untemplate(text)
     used = False
     if lower.endswith(".toml"):
         root, problem = load_toml(path, text)
         if problem is not None:
             return False, [problem], templated
-        kind = classify(root)
-        if kind:
-            doc = ConfigDoc(path, kind, root, format="toml", templated=templated)
-            (loaded.static_docs if kind == "static" else loaded.dynamic_docs).append(doc)
-            return True, [], templated
-        return False, [], templated
+        return _register(loaded, path, root, "toml", templated, None), [], templated
     if not lower.endswith((".yml", ".yaml")):
         return False, [], templated
     src: SourceText | None = None
@@ -528,23 +692,28 @@ def _load_file(path: str, text: str, loaded: _Loaded) -> tuple[bool, list, bool]
                     if cs:
                         loaded.containers.extend(cs)
                         used = True
+                elif m.kind == "ConfigMap":
+                    loaded.configmaps.append(m)
+                    src = src or SourceText(path, text)
+                    for f in kube.configmap_files(m, src):
+                        # A file carried in a template is a template when template actions are written in it.
+                        if templated and original_lines is None:
+                            original_lines = original.split("\n")
+                        own = templated and _has_action(original_lines or [], f)
+                        found, embedded_problems = _embedded(f, own, loaded)
+                        used = used or found
+                        problems.extend(embedded_problems)
             continue
         if compose_mod.is_compose(root):
             src = src or SourceText(path, text)
-            cf = compose_mod.load_compose(path, root, src, loaded.files)
+            cf = compose_mod.load_compose(path, root, src, loaded.files, loaded.read)
             if any(s.is_traefik or s.traefik_labels() or s.traefik_labels(deploy=True) for s in cf.services):
                 loaded.compose.append((cf, templated))
                 used = True
                 if not templated:
                     loaded.duplicates.extend(("compose", a, b) for a, b in d.duplicates or ())
             continue
-        kind = classify(root)
-        if kind:
-            doc = ConfigDoc(path, kind, root, templated=templated)
-            (loaded.static_docs if kind == "static" else loaded.dynamic_docs).append(doc)
-            used = True
-            if not templated:
-                loaded.duplicates.extend((kind, a, b) for a, b in d.duplicates or ())
+        used = _register(loaded, path, root, "yaml", templated, d.duplicates) or used
     return used, problems, templated
 
 
@@ -557,29 +726,50 @@ def _settings_tree(settings: list[Setting], origin: str, path: str) -> CNode:
 
 def _static_sources(project: Project, loaded: _Loaded) -> None:
     for doc in loaded.static_docs:
-        project.static_configs.append(StaticConfig("file", doc.path, doc.root))
-    runners: list[tuple[str, str, list[Setting], bool, list[Setting], str | None]] = []
+        owner = doc.embedded.label() if doc.embedded is not None else None
+        project.static_configs.append(StaticConfig("file", doc.path, doc.root, owner=owner, embedded=doc.embedded))
+    runners: list[tuple[str, str, list[Setting], bool, list[Setting], list[Setting], str | None]] = []
     for cf, _ in loaded.compose:
         for svc in cf.services:
             if svc.is_traefik:
-                runners.append((f'compose service "{svc.name}"', cf.path, svc.flags, svc.has_args, svc.env, svc.config_file))
+                runners.append((f'compose service "{svc.name}"', cf.path, svc.flags, svc.has_args, svc.env, svc.file_env,
+                                svc.config_file))
     for tc in loaded.containers:
-        runners.append((tc.manifest.label(), tc.manifest.path, tc.flags, tc.has_args, tc.env, tc.config_file))
-    for owner, path, flags, has_args, env, config_file in runners:
+        if tc.config_file is None:
+            tc.config_file = _mounted_config(tc, loaded.configmaps)
+        runners.append((tc.manifest.label(), tc.manifest.path, tc.flags, tc.has_args, tc.env, [], tc.config_file))
+    for owner, path, flags, has_args, env, file_env, config_file in runners:
         # Traefik's loaders run in order file, flags, env and stop at the first that finds something.
         if flags:
             why = f"Traefik reads its configuration file ({config_file}) and ignores the flags" if config_file else ""
             project.static_configs.append(StaticConfig("flags", path, _settings_tree(flags, "flags", path),
                                                        effective=not config_file, owner=owner, ignored_because=why))
+        if config_file:
+            why = f"Traefik reads its configuration file ({config_file}) and ignores the environment"
+        elif has_args:
+            why = "Traefik reads its command-line flags and ignores TRAEFIK_* variables"
+        else:
+            why = ""
+        # An env_file is often shared by several services (and by compose's own interpolation): its
+        # variables count only when Traefik reads the environment, never as an ignored source.
+        env = env + file_env if not why else env
         if env:
-            if config_file:
-                why = f"Traefik reads its configuration file ({config_file}) and ignores the environment"
-            elif has_args:
-                why = "Traefik reads its command-line flags and ignores TRAEFIK_* variables"
-            else:
-                why = ""
             project.static_configs.append(StaticConfig("env", path, _settings_tree(env, "env", path),
                                                        effective=not why, owner=owner, ignored_because=why))
+
+
+def _mounted_config(tc: kube.TraefikContainer, configmaps: list[kube.Manifest]) -> str | None:
+    """A static configuration file that a ConfigMap of the project puts where Traefik looks unasked
+    (``/etc/traefik/traefik.yml``, ...): the container mounts the ConfigMap's directory there."""
+    ns = tc.manifest.namespace
+    for mount in tc.mounts:
+        for cm in configmaps:
+            if cm.name != mount.config_map or (cm.namespace and ns and cm.namespace != ns):
+                continue
+            for target, key in mount.files(kube.configmap_keys(cm)).items():
+                if kube.default_config_file(target):
+                    return f'{cm.label()}, key {key}, mounted at {target}'
+    return None
 
 
 def _infer_version(project: Project, loaded: _Loaded, settings) -> None:

@@ -357,3 +357,115 @@ class SourceText:
         if not needle:
             return -1
         return self.text.find(needle, lo, hi)
+
+    def line(self, number: int) -> str | None:
+        """The text of 1-based line ``number`` without its line break, or None past the end."""
+        if number < 1 or number > len(self._starts):
+            return None
+        start = self._starts[number - 1]
+        end = self._starts[number] - 1 if number < len(self._starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+
+class Embedding:
+    """Where the text of a file embedded in a scalar of another file sits in that outer file.
+
+    A Kubernetes ConfigMap carries ``traefik.yml`` as a string in its
+    ``data``.  The embedded text is parsed on its own, so its positions are
+    relative to it; ``lines[i]`` is ``(outer line, column shift)`` for line
+    ``i + 1`` of the embedded text, and :meth:`rebase` moves every position
+    of a parsed tree to where the text is written in the outer file.  Only
+    scalars whose text maps line for line onto the file can be embedded:
+    literal block scalars (``|``, ``|-``, ``|+``, with or without an
+    indentation indicator) and one-line plain or quoted scalars without
+    escapes.  Folded (``>``) and multi-line flow scalars join or rewrap
+    lines, so their positions cannot be placed: :func:`embedded_text` gives
+    None for them.
+    """
+
+    def __init__(self, path: str, lines: list[tuple[int, int]]):
+        self.path = path
+        self.lines = lines
+
+    def position(self, line: int, col: int) -> tuple[int, int]:
+        if 1 <= line <= len(self.lines):
+            outer, shift = self.lines[line - 1]
+            return outer, col + shift
+        if line < 1:
+            outer, shift = self.lines[0]
+            return outer, 1 + shift
+        last, shift = self.lines[-1]  # the end of the text (a position after its last line break)
+        return last + line - len(self.lines), col + (shift if line == len(self.lines) else 0)
+
+    def span(self, span: Span) -> Span:
+        line, col = self.position(span.line, span.col)
+        end_line, end_col = self.position(span.end_line, span.end_col)
+        return Span(self.path, line, col, end_line, end_col)
+
+    def rebase(self, root: CNode) -> None:
+        """Move the key and value spans of every node of ``root`` into the outer file."""
+        memo: dict[Span, Span] = {}
+
+        def move(span: Span) -> Span:
+            out = memo.get(span)
+            if out is None:
+                out = memo[span] = self.span(span)
+            return out
+
+        for node in root.walk():
+            node.span = move(node.span)
+            if node.key_span is not None:
+                node.key_span = move(node.key_span)
+
+
+def embedded_text(node: CNode, src: SourceText) -> tuple[str, Embedding] | None:
+    """The text of a string scalar of ``src`` as a file of its own, with its :class:`Embedding`;
+    None when the scalar is not a string or its lines cannot be placed in ``src`` exactly."""
+    if node.kind != SCALAR or not isinstance(node.value, str) or not node.value.strip():
+        return None
+    value: str = node.value
+    s = node.span
+    start = src.offset(s.line, s.col)
+    if start >= len(src.text):
+        return None
+    style = src.text[start]
+    if style == "|":
+        return _literal_block(value, s.line, src)
+    if "\n" in value or s.line != s.end_line:
+        return None  # folded (">") or a flow scalar spread over lines: lines are joined
+    end = src.offset(s.end_line, s.end_col)
+    written = src.text[start:end]
+    if style in "\"'":
+        if written != style + value + style:
+            return None  # escapes ("\n", "''"): the text is not written as it reads
+        return value, Embedding(src.path, [(s.line, s.col)])
+    if written != value:
+        return None
+    return value, Embedding(src.path, [(s.line, s.col - 1)])
+
+
+def _literal_block(value: str, header_line: int, src: SourceText) -> tuple[str, Embedding] | None:
+    """A ``|`` block scalar: line ``i`` of its value is line ``header + i`` of the file, minus the
+    block's indentation (the same for every line; blank lines may be shorter)."""
+    indent: int | None = None
+    lines: list[tuple[int, int]] = []
+    pieces = value.split("\n")
+    if value.endswith("\n"):
+        pieces.pop()  # the text after the final line break is no line of the block
+    for i, text in enumerate(pieces):
+        number = header_line + 1 + i
+        outer = src.line(number)
+        if outer is None:
+            return None
+        if text.strip():
+            width = len(outer) - len(text)
+            if width < 0 or not outer.endswith(text) or outer[:width].strip(" "):
+                return None
+            if indent is None:
+                indent = width
+            elif width != indent:
+                return None
+        lines.append((number, indent or 0))
+    if indent is None:
+        return None
+    return value, Embedding(src.path, [(n, indent) for n, _ in lines])
