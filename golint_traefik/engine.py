@@ -322,6 +322,9 @@ def project_root(directory: str, cwd: str, base: str | None = None) -> str | Non
     return None if _remote(directory) else directory
 
 
+_LOADER_CRASH = "internal error in the Traefik configuration loader"
+
+
 @dataclass
 class Context:
     """The configuration (and, for the cross-checks, Go) files of a run with its context files among them."""
@@ -335,12 +338,24 @@ class Context:
         return len(self.shown)
 
     def keep(self, found: tuple[list[Finding], int]) -> tuple[list[Finding], int]:
-        """(findings, internal errors) without what is located in context files."""
+        """(findings, internal errors) without what is located in context files.
+
+        A crash of a project-wide step (a rule, the model) is pinned to some configuration file
+        (see ``_anchor``); it concerns the named files as much as the others, so when that file
+        is a context file the crash moves to the first named one instead of being dropped.  Only
+        a context file's own loader crash goes (a run that names it reports it)."""
         findings, internal = found
         dropped = [f for f in findings if f.path in self.shown]
         if not dropped:
             return findings, internal
-        return [f for f in findings if f.path not in self.shown], internal - sum(f.rule_id == "E003" for f in dropped)
+        named = next((s.display for s in self.config if s.display not in self.shown), None)
+        out = [f for f in findings if f.path not in self.shown]
+        for f in dropped:
+            if f.rule_id == "E003" and named is not None and not f.message.startswith(_LOADER_CRASH):
+                out.append(replace(f, span=Span(named, 1, 1, 1, 1)))
+            elif f.rule_id == "E003":
+                internal -= 1
+        return out, internal
 
 
 def find_context(paths: list[str], go_sources: list[Source], cfg_sources: list[Source], settings: Settings, cwd: str,
@@ -781,6 +796,15 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
 # ------------------------------------------------------------- traefik side
 
 
+def _anchor(project) -> str:
+    """Where a finding about the whole Traefik project goes (a rule's crash): the static
+    configuration file, else the first configuration file, so that it has a file to point at."""
+    for s in getattr(project, "static", ()):
+        if getattr(s, "path", None) in project.texts:
+            return s.path
+    return next(iter(sorted(project.texts)), "<traefik project>")
+
+
 def run_traefik(sources: list[Source], settings: Settings, cache=None, built: dict | None = None) -> tuple[list[Finding], int]:
     """Build the project model of every configuration file and run the Traefik rules on it.
 
@@ -814,7 +838,8 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
     except Exception as exc:  # noqa: BLE001 - a model bug loses the Traefik checks, not the rest of the run
         from golint_traefik.traefik.model import Project
 
-        project = Project(diagnostics=[crash_finding("the Traefik configuration model", "<traefik project>", exc)])
+        where = loaded[0][0] if loaded else "<traefik project>"
+        project = Project(diagnostics=[crash_finding("the Traefik configuration model", where, exc)])
     if built is not None:  # for the XS rules (see cross/run.py)
         built["project"] = project
     findings.extend(project.diagnostics)
@@ -831,7 +856,7 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
                 check_deep(rule.check, p, rule_findings, mark)
             except Exception as exc:  # noqa: BLE001
                 del rule_findings[mark:]
-                rule_findings.append(internal_error(rule.meta.id, rule.meta.slug, "<traefik project>", exc))
+                rule_findings.append(internal_error(rule.meta.id, rule.meta.slug, _anchor(project), exc))
                 internal += 1
     findings.extend(rule_findings)
     # Suppressions and fingerprints need each file's text: group by path.  Every file with

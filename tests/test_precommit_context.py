@@ -416,3 +416,28 @@ def test_cross_checks_see_the_whole_program(tmp_path):
     assert ("XS101", "docker-compose.yml", 8) in found
     _, found, _ = check(root, *sel, "svc/main.go", "traefik.yml")  # the finding is in docker-compose.yml, not named
     assert found == []
+
+
+def test_a_rule_crash_is_reported_at_a_named_file_not_dropped_with_the_context(tmp_path, monkeypatch):
+    """A Traefik rule that crashes did not check the named files either: its E003 is pinned to the
+    project's static file, a context file here, and must then move to the named file (exit 2)."""
+    from golint_traefik.registry import Rule
+
+    root = project(tmp_path)
+    reg = load_registry()
+    meta = reg.get("TR201").meta
+
+    def boom(p):
+        raise ValueError("rule bug")
+
+    monkeypatch.setitem(reg._rules, "TR201", Rule(meta, boom))
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        res = CliRunner().invoke(cli, ["check", "--format", "json", "--no-cache", "dynamic/routers.yml"])
+    finally:
+        os.chdir(old)
+    assert res.exit_code == 2, res.output
+    crash = [f for f in json.loads(res.stdout)["findings"] if f["rule"] == "E003"]
+    assert [(f["path"], f["line"]) for f in crash] == [("dynamic/routers.yml", 1)]
+    assert "TR201" in crash[0]["message"]

@@ -497,7 +497,8 @@ def test_a_traefik_rule_crash_keeps_the_go_findings(tmp_path, monkeypatch):
     _fake_rule(monkeypatch, "TR201", boom)
     code, fs = findings(tmp_path, ".")
     assert code == 2
-    assert {(f["rule"], f["path"]) for f in fs} == {("GO301", "pkg/good.go"), ("E003", "<traefik project>")}
+    # a project-wide rule's crash is pinned to the project's configuration file, so SARIF has a file
+    assert {(f["rule"], f["path"]) for f in fs} == {("GO301", "pkg/good.go"), ("E003", "cfg/good.yml")}
     assert "TR201" in next(f["message"] for f in fs if f["rule"] == "E003")
 
 
@@ -533,7 +534,7 @@ def test_a_model_crash_keeps_the_go_findings(tmp_path, monkeypatch):
     monkeypatch.setattr(model, "build_project", broken)
     code, fs = findings(tmp_path, ".")
     assert code == 2
-    assert {(f["rule"], f["path"]) for f in fs} == {("GO301", "pkg/good.go"), ("E003", "<traefik project>")}
+    assert {(f["rule"], f["path"]) for f in fs} == {("GO301", "pkg/good.go"), ("E003", "cfg/good.yml")}
 
 
 def test_a_crash_outside_the_rules_costs_one_go_package(tmp_path, monkeypatch):
