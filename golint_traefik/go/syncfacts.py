@@ -65,7 +65,7 @@ def calls_by_func(file: GoFile) -> dict[int, list[Node]]:
     def build():
         funcs = scope.functions(file)
         out: dict[int, list[Node]] = {f.id: [] for f in funcs}
-        calls = sorted(file.captures(_CALL_Q).get("c", []), key=lambda n: n.start_byte)
+        calls = file.captures(_CALL_Q).get("c", [])  # in source order
         stack: list[Node] = []
         fi = 0
         for c in calls:

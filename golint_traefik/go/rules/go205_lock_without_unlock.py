@@ -29,16 +29,13 @@ def check(p) -> None:
     for c in syncfacts.sync_calls(f, syncfacts.LOCK_METHODS):
         if c.nargs == 0 and c.func is not None:
             by_func.setdefault(c.func.id, []).append(c)
-    unlockers = None
     for cs in by_func.values():
         func = cs[0].func
         regions = _regions(f, cs)
         if not regions:
             continue
-        if unlockers is None:
-            unlockers = syncfacts.unlocking_funcs(p.package, f)
         skip = _handed_off(f, func, {k for k, _ in regions.values()})
-        flow = syncfacts.LockFlow(f, func, unlockers=unlockers)
+        flow = syncfacts.flow(f, func, p.package)  # shared with GO206/GO207 (their call events are skipped here)
         reported: set = set()
         for ev in flow.events:
             if ev.kind not in ("return", "continue", "panic", "break", "goto"):
