@@ -98,15 +98,16 @@ def _type_uses(p, holders) -> list:
             names |= set(syncfacts.NO_COPY)
         aliases = sorted(imports.local_names(f, imports.SYNC))
         if aliases:
-            pats.append(rb"\b(?:" + b"|".join(re.escape(a.encode()) for a in aliases) + rb")\s*\.\s*("
+            pats.append(rb"(?:" + b"|".join(re.escape(a.encode()) for a in aliases) + rb")\s*\.\s*("
                         + b"|".join(n.encode() for n in syncfacts.NO_COPY) + rb")\b")
     if names:
-        pats.append(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+        pats.append(rb"(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
     out = []
     if not pats:
         return out
-    for m in re.finditer(b"|".join(pats), f.src):
-        start, end = next((m.start(i), m.end(i)) for i in range(1, (m.lastindex or 0) + 1) if m.group(i) is not None)
+    # One group per alternative: the one that matched is the last (and only) one set.
+    for m in words(re.compile(b"|".join(pats)), f.src):
+        start, end = m.span(m.lastindex)
         n = f.root.named_descendant_for_byte_range(start, end)
         if n is None or n.type != "type_identifier":
             continue
