@@ -261,8 +261,17 @@ def test_terminating_calls():
     f, _ = parse('package p\nimport (\n"log"\n"os"\n"testing"\n)\n'
                  'func g(t *testing.T, l interface{ Fatal(...any) }) {\n'
                  'panic(1)\nos.Exit(1)\nlog.Fatalf("")\nt.FailNow()\nl.Fatal()\n}\n')
-    calls = [c for c in syncfacts.calls_by_func(f)[func_named(f, "g").id]]
+    calls = syncfacts.func_calls(f, func_named(f, "g"))
     assert [syncfacts.terminates(f, c) for c in calls] == ["panic", "exit", "exit", "goexit", None]
+
+
+def test_func_calls_leave_calls_of_function_literals_to_them():
+    f, _ = parse("package p\nfunc g() {\n\ta()\n\tgo func() { b(); func() { c() }() }()\n\td(e())\n}\n")
+    g = func_named(f, "g")
+    names = [f.text(c.child_by_field_name("function")).split("(")[0] for c in syncfacts.func_calls(f, g)]
+    assert names == ["a", "func", "d", "e"]  # the literal's own call is g's; b, c and the inner call are not
+    lit = next(n for n in scope.functions(f) if n.type == "func_literal")
+    assert [f.text(c)[:3] for c in syncfacts.func_calls(f, lit)] == ["b()", "fun"]
 
 
 def test_key_text_ignores_address_and_parens():

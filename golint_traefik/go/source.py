@@ -7,6 +7,7 @@ them) and run in C; rules iterate over the captures.
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import cached_property, lru_cache
 from typing import Iterator
@@ -59,6 +60,10 @@ def words(rx: re.Pattern, src: bytes, pos: int = 0, endpos: int | None = None) -
 def find_word(rx: re.Pattern, src: bytes, pos: int = 0, endpos: int | None = None) -> re.Match | None:
     """The first of :func:`words`, or None."""
     return next(words(rx, src, pos, endpos), None)
+
+
+_START = operator.attrgetter("start_byte")
+_END = operator.attrgetter("end_byte")
 
 
 def _source_order(node: Node) -> tuple[int, int]:
@@ -130,7 +135,9 @@ class GoFile:
     def captures(self, q: str, node: Node | None = None) -> dict[str, list[Node]]:
         caps = ts.QueryCursor(query(q)).captures(node or self.root)
         for nodes in caps.values():
-            nodes.sort(key=_source_order)
+            if len(nodes) > 1:  # two stable sorts with C-level keys: start ascending, then outer (longer) first
+                nodes.sort(key=_END, reverse=True)
+                nodes.sort(key=_START)
         return caps
 
     def matches(self, q: str, node: Node | None = None) -> Iterator[dict[str, list[Node]]]:
@@ -278,8 +285,13 @@ class GoPackage:
         self.memo: dict = {}
 
     def same_package(self, f: GoFile) -> list[GoFile]:
-        """Files that share ``f``'s package clause (``foo`` and ``foo_test`` are separate)."""
-        return [g for g in self.files if g.package_name == f.package_name]
+        """Files that share ``f``'s package clause (``foo`` and ``foo_test`` are separate); built once
+        per package clause (rules ask for every file, and big packages have hundreds)."""
+        key = ("source.same_package", f.package_name)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [g for g in self.files if g.package_name == f.package_name]
+        return found
 
 
 _TEST_DIRS = frozenset({"test", "tests", "testing", "testdata", "testutil", "testutils", "testhelper", "testhelpers",

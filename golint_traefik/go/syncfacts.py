@@ -58,29 +58,30 @@ _UNLOCKISH = re.compile(r"unlock", re.I)
 # ------------------------------------------------------------------ calls
 
 
-def calls_by_func(file: GoFile) -> dict[int, list[Node]]:
-    """Call expressions per function (``func.id``), each in the innermost function around it,
-    sorted by start byte.  Calls outside any function are left out."""
-
-    def build():
+def func_calls(file: GoFile, func: Node) -> list[Node]:
+    """The call expressions of ``func`` itself, in source order: those inside a function literal
+    within it belong to the literal (``func(){...}()`` itself belongs to ``func``).  Queried on
+    ``func`` alone: the rules ask about the few functions that lock, not every function."""
+    key = ("syncfacts.calls", func.id)
+    cached = file.memo.get(key)
+    if cached is None:
+        calls = file.captures(_CALL_Q, func).get("c", [])
         funcs = scope.functions(file)
-        out: dict[int, list[Node]] = {f.id: [] for f in funcs}
-        calls = file.captures(_CALL_Q).get("c", [])  # in source order
-        stack: list[Node] = []
-        fi = 0
-        for c in calls:
-            while fi < len(funcs) and funcs[fi].start_byte < c.start_byte:  # `func(){}()` is not inside itself
-                while stack and stack[-1].end_byte <= funcs[fi].start_byte:
-                    stack.pop()
-                stack.append(funcs[fi])
-                fi += 1
-            while stack and stack[-1].end_byte <= c.start_byte:
-                stack.pop()
-            if stack:
-                out[stack[-1].id].append(c)
-        return out
-
-    return file.memo_get("syncfacts.calls", build)
+        starts = file.memo_get("syncfacts.func_starts", lambda: [g.start_byte for g in funcs])
+        ranges: list[tuple[int, int]] = []  # the function literals directly inside func
+        for g in funcs[bisect.bisect_right(starts, func.start_byte):bisect.bisect_left(starts, func.end_byte)]:
+            if g.end_byte <= func.end_byte and not (ranges and g.end_byte <= ranges[-1][1]):
+                ranges.append((g.start_byte, g.end_byte))
+        if ranges:
+            own, i = [], 0
+            for c in calls:
+                while i < len(ranges) and ranges[i][1] <= c.start_byte:
+                    i += 1
+                if not (i < len(ranges) and ranges[i][0] <= c.start_byte and c.end_byte <= ranges[i][1]):
+                    own.append(c)
+            calls = own
+        cached = file.memo[key] = calls
+    return cached
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,7 @@ class LockFlow:
         self.want_calls = want_calls
         self.events: list[Event] = []
         self.deferred_keys: set = set()
-        calls = calls_by_func(file).get(func.id, [])
+        calls = func_calls(file, func)
         self._calls = calls
         self._starts = [c.start_byte for c in calls]
         self._targets: list[_Target] = []
@@ -609,7 +610,7 @@ class LockFlow:
             for c in sync_calls_in(f, self.release, fn):
                 if c.nargs == 0:
                     out.add((c.key, self.release[c.method]))
-            for c in calls_by_func(f).get(fn.id, []):
+            for c in func_calls(f, fn):
                 name = callee_name(f, c)
                 if name is not None and (self._releasing(name) or name in self.unlockers) \
                         and name not in self.release:
@@ -1285,7 +1286,7 @@ def entry_locks(package: GoPackage | None, file: GoFile, type_name: str, name: s
     top_list = top[0].parent
     out: dict[str, EntryLock] = {}
     released: set[str] = set()
-    for call in calls_by_func(g).get(node.id, []):
+    for call in func_calls(g, node):
         stmt = scope.statement_of(call)  # the statement holding the call: top-level means always run
         if stmt is None or stmt.parent != top_list or stmt.type in ("go_statement", "defer_statement"):
             stmt = None
