@@ -629,14 +629,16 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
             cross_facts.append(None)
             findings.append(crash_finding("the cross-check facts of this Go package", sources[0].display, exc))
             internal += 1
-    go_rules = [r for r in registry if r.meta.target == "go" and r.meta.id in settings.selected]
+    # One pass per rule for the package, pointed at each file in turn (options merged once).
+    passes = [(rule, GoPass(rule.meta, settings.severity_overrides.get(rule.meta.id, rule.meta.severity),
+                            settings.rule_options.get(rule.meta.id, {}), [], None, package))
+              for rule in registry if rule.meta.target == "go" and rule.meta.id in settings.selected]
     for f in files:
         file_findings: list[Finding] = []
-        for rule in go_rules:
+        for rule, p in passes:
             if rule.meta.id in skipped[f.path]:  # not even run: per-file-ignores is also the cure for a crashing rule
                 continue
-            sev = settings.severity_overrides.get(rule.meta.id, rule.meta.severity)
-            p = GoPass(rule.meta, sev, settings.rule_options.get(rule.meta.id, {}), file_findings, f, package)
+            p.file, p._sink = f, file_findings
             mark = len(file_findings)
             try:
                 check_deep(rule.check, p, file_findings, mark)

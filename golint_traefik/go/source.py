@@ -38,11 +38,6 @@ def parser() -> ts.Parser:
     return _PARSER
 
 
-_IMPORTS_Q = """
-(import_spec name: (_)? @name path: (_) @path) @spec
-"""
-
-
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
@@ -230,9 +225,13 @@ class GoFile:
         for decl in self.top:
             if decl.type != "import_declaration":
                 continue
-            for caps in self.matches(_IMPORTS_Q, decl):
-                name_nodes = caps.get("name")
-                out.append((self.text(name_nodes[0]) if name_nodes else None, self.text(caps["path"][0]).strip('"`')))
+            for spec in decl.named_children:  # `import "x"` or `import ( ... )`
+                for s in (spec.named_children if spec.type == "import_spec_list" else (spec,)):
+                    path = s.child_by_field_name("path") if s.type == "import_spec" else None
+                    if path is None:
+                        continue
+                    name = s.child_by_field_name("name")
+                    out.append((self.text(name) if name is not None else None, self.text(path).strip('"`')))
         return tuple(out)
 
     @cached_property
