@@ -262,6 +262,12 @@ def main() -> int:
         elif name in shares and "cold" in ref:
             ratio = (f"{res['wall'] / (ref['cold']['wall'] * shares[name]):.2f}x proportional "
                      f"(cpu {res['cpu'] / (ref['cold']['cpu'] * shares[name]):.2f}x)")
+            if name == "cold 50%" and "cold 25%" in ref:
+                # The fixed start-up cost (interpreter, imports, pool) weighs on small runs; the cost of
+                # each added quarter of the corpus shows whether growth itself is linear.
+                q1 = (res["wall"] - ref["cold 25%"]["wall"]) / (shares[name] - shares["cold 25%"])
+                q2 = (ref["cold"]["wall"] - res["wall"]) / (1 - shares[name])
+                ratio += f"; marginal cost 50-100% vs 25-50%: {q2 / q1:.2f}x"
         print(f"| {name} | {nf} | {res['wall']:.2f} | {res['cpu']:.2f} | {res['rss_mb']:.0f} | "
               f"{nf / res['wall']:.0f} | {nl / res['wall']:.0f} | {ratio} |")
     print(f"\n# load average at the end: {os.getloadavg()[0]:.1f}")
