@@ -265,6 +265,8 @@ class Project:
             if res.status == FOUND:
                 used.update(id(t) for t in res.targets)
             elif res.status == UNKNOWN:
+                if ref.provider is None and kind == TLS_OPTION:
+                    continue  # a bare entryPoint name that names no options of the project: it uses none of them
                 blind.add(ref.provider or "*")
         return used, blind
 
@@ -281,13 +283,20 @@ class Project:
             return Resolution(UNKNOWN, note="the name is interpolated")
         kind, proto = ref.kind, ref.protocol
         provider = ref.provider
+        if kind in (TLS_OPTION, TLS_STORE) and ref.name == "default":
+            return Resolution(FOUND)  # the default TLS options/store are global, never provider-qualified
+        if provider is None and kind == TLS_OPTION:
+            # entryPoints.<ep>.http.tls.options: a bare name is looked up in the provider of each
+            # router that takes the entryPoint's TLS settings, which may be one the project lacks.
+            defined = [r for r in self.resources if r.kind == kind and r.name == ref.name and r.active]
+            if defined:
+                return Resolution(FOUND, defined)
+            return Resolution(UNKNOWN, note="a bare name is looked up in the provider of each router of the entryPoint")
         if provider is None:  # an entryPoint-level reference must name its provider
             defined = [r for r in self.resources if r.kind == kind and r.protocol == proto and r.name == ref.name and r.active]
             suggestion = defined[0].qualified if defined else self._suggest(ref)
             return Resolution(MISSING, defined, suggestion=suggestion, scope="any provider (no @provider given)",
                               note="entryPoint middlewares must be qualified with @provider")
-        if kind in (TLS_OPTION, TLS_STORE) and ref.name == "default":
-            return Resolution(FOUND)  # the default TLS options/store are global, never provider-qualified
         if provider == "internal":
             names = INTERNAL.get((kind, proto), frozenset())
             prefixes = INTERNAL_PREFIXES.get((kind, proto), ())
@@ -925,4 +934,11 @@ def _entrypoint_refs(project: Project) -> None:
                 if text:
                     project.refs.append(Ref(MIDDLEWARE, "http", text, m, None, None, "entryPoint",
                                             entry_point=ep.key, dynamic=_interpolated(m)))
+            # entryPoints.<ep>.http.tls.options: the TLS options of the entryPoint's routers that set no TLS
+            # of their own (Traefik's HTTP model, pkg/provider/traefik/internal.go).
+            opts = ep.find("http.tls.options")
+            text = (opts.text() or "").strip() if opts is not None and opts.is_scalar else ""
+            if text:
+                project.refs.append(Ref(TLS_OPTION, "tls", text, opts, None, None, "entryPoint tls.options",
+                                        entry_point=ep.key, dynamic=_interpolated(opts) or is_templated(text)))
 
