@@ -831,7 +831,12 @@ def receiver_of(file: GoFile, func: Node) -> tuple[str, str | None, bool, Node] 
 
 def top_level(file: GoFile, node_type: str) -> list[Node]:
     """The top-level declarations of one type (no tree walk: they are children of the root)."""
-    return [c for c in file.top if c.type == node_type]
+    by_type = file.memo.get("syncfacts.top_by_type")
+    if by_type is None:
+        by_type = file.memo["syncfacts.top_by_type"] = {}
+        for c in file.top:
+            by_type.setdefault(c.type, []).append(c)
+    return by_type.get(node_type, [])
 
 
 def methods(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str], Method]:
@@ -1026,7 +1031,7 @@ def lock_holders(package: GoPackage | None, file: GoFile) -> dict[str, Held]:
         while names is not None and pending:
             found: dict[str, Held] = {}
             for name, decl in pending.items():
-                if not any(names.search(f.src, typ.start_byte, typ.end_byte) for f, typ in decl):
+                if not any(find_word(names, f.src, typ.start_byte, typ.end_byte) for f, typ in decl):
                     continue
                 # Declared in several files (build tags): a holder only if every declaration is one.
                 helds = [_holds(f, typ, {**out, **found}) for f, typ in decl]
@@ -1041,11 +1046,11 @@ def lock_holders(package: GoPackage | None, file: GoFile) -> dict[str, Held]:
     return decls._memo(package, ("syncfacts.holders", file.package_name), build)
 
 
-_NO_COPY_WORDS = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in NO_COPY) + rb")\b")
+_NO_COPY_WORDS = re.compile(rb"(?:" + b"|".join(n.encode() for n in NO_COPY) + rb")\b")  # with find_word
 
 
 def _words_re(names) -> re.Pattern:
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+    return re.compile(rb"(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")  # with find_word
 
 
 def _holds(f: GoFile, typ: Node | None, known: dict[str, Held]) -> Held | None:
