@@ -93,6 +93,20 @@ def _flags(schema: dict, path: str) -> list[str]:
     return ["enum=" + "|".join(values)]
 
 
+def _collection(kind: str, suffix: str, what: str, element: dict, path: str, flags, out: dict, warnings: list) -> None:
+    """A list (``kind`` "list", elements under ``path[]``) or a map ("map", values under ``path.<name>``):
+    of scalars, of objects (whose fields are catalogued below it), or of anything else (raw)."""
+    scalar = _scalar(element)
+    if scalar is not None:
+        out[path] = (f"{kind}:{scalar}", flags)
+    elif element.get("type") == "object":
+        out[path] = (kind, flags)
+        _fields(element, path + suffix, out, warnings)
+    else:
+        warnings.append(f"{path}: {what.format(element.get('type'))}, written as {kind}:raw")
+        out[path] = (f"{kind}:raw", flags)
+
+
 def _fields(schema: dict, path: str, out: dict[str, tuple[str, list[str]]], warnings: list[str]) -> None:
     """Add ``path`` (a field with ``schema``) and everything below it to ``out``: path -> (type, flags)."""
     flags = _flags(schema, path)
@@ -107,16 +121,7 @@ def _fields(schema: dict, path: str, out: dict[str, tuple[str, list[str]]], warn
         out[path] = (SCALAR_TYPES[type_], flags)
         return
     if type_ == "array":
-        items = schema.get("items") or {}
-        scalar = _scalar(items)
-        if scalar is not None:
-            out[path] = (f"list:{scalar}", flags)
-        elif items.get("type") == "object":
-            out[path] = ("list", flags)
-            _fields(items, path + "[]", out, warnings)
-        else:
-            warnings.append(f"{path}: array of {items.get('type')!r} items, written as list:raw")
-            out[path] = ("list:raw", flags)
+        _collection("list", "[]", "array of {!r} items", schema.get("items") or {}, path, flags, out, warnings)
         return
     if type_ == "object":
         props = schema.get("properties")
@@ -134,15 +139,7 @@ def _fields(schema: dict, path: str, out: dict[str, tuple[str, list[str]]], warn
                 warnings.append(f"{path}: both properties and additionalProperties; extra keys not modelled")
             return
         if isinstance(extra, dict):
-            scalar = _scalar(extra)
-            if scalar is not None:
-                out[path] = (f"map:{scalar}", flags)
-            elif extra.get("type") == "object":
-                out[path] = ("map", flags)
-                _fields(extra, path + ".<name>", out, warnings)
-            else:
-                warnings.append(f"{path}: map of {extra.get('type')!r} values, written as map:raw")
-                out[path] = ("map:raw", flags)
+            _collection("map", ".<name>", "map of {!r} values", extra, path, flags, out, warnings)
             return
         if extra is True:
             out[path] = ("map:raw", flags)

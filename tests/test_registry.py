@@ -40,18 +40,21 @@ def test_loading_the_registry_imports_no_rule():
     assert "golint_traefik.traefik.model" not in mods and "golint_traefik.go.syncfacts" not in mods
 
 
+def _modules_of_check(path) -> set[str]:
+    return _modules_after(f"from golint_traefik.cli import cli\ntry:\n    cli(['check', '--no-cache', {str(path)!r}])\n"
+                          "except SystemExit:\n    pass")
+
+
 def test_a_go_only_run_imports_no_traefik_code(tmp_path):
     (tmp_path / "a.go").write_text("package a\n\nfunc f() {}\n")
-    mods = _modules_after(f"from golint_traefik.cli import cli\ntry:\n    cli(['check', '--no-cache', {str(tmp_path)!r}])\n"
-                          "except SystemExit:\n    pass")
+    mods = _modules_of_check(tmp_path)
     assert "golint_traefik.go.rules.go101_abandoned_sender" in mods
     assert not [m for m in mods if m.startswith(("golint_traefik.traefik", "ruamel"))]
 
 
 def test_a_yaml_only_run_imports_no_go_code(tmp_path):
     (tmp_path / "traefik.yml").write_text("api:\n  insecure: true\n")
-    mods = _modules_after(f"from golint_traefik.cli import cli\ntry:\n    cli(['check', '--no-cache', {str(tmp_path)!r}])\n"
-                          "except SystemExit:\n    pass")
+    mods = _modules_of_check(tmp_path)
     assert "golint_traefik.traefik.rules.tr401_api_insecure" in mods
     assert not [m for m in mods if m.startswith(("golint_traefik.go", "tree_sitter"))]
 
