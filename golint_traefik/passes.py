@@ -30,6 +30,11 @@ class Pass:
             return span
         raise TypeError(f"cannot report at {where!r}")
 
+    def note_if(self, quieter: bool) -> Severity | None:
+        """NOTE when ``quieter`` and the user kept the rule's default severity, else None (the pass's
+        severity): for findings that matter less in a context (tests, a Go version), as overrides win."""
+        return Severity.NOTE if quieter and self.severity == self.meta.severity else None
+
     def report(
         self,
         where: Any,

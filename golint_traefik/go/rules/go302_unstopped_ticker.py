@@ -10,25 +10,23 @@ for modules at ``go >= 1.23`` a ticker only the function itself uses is a note.
 
 from __future__ import annotations
 
-from golint_traefik.finding import Severity
-from golint_traefik.go import imports, scope
+from golint_traefik.go import imports, scope, timers
 from golint_traefik.registry import go_rule
 
-_GC_SINCE = (1, 23)
 
 
 @go_rule("GO302")
 def check(p) -> None:
     f = p.file
-    modern = tuple(f.go_version) >= _GC_SINCE
-    quiet = Severity.NOTE if modern and p.severity == p.meta.severity else None
+    modern = timers.collected(f)
+    quiet = p.note_if(modern)
     gc_note = "; since Go 1.23 an unreachable ticker is collected, so this only costs until then" if modern else \
         "; before Go 1.23 an unstopped ticker is never garbage-collected"
     for c in imports.calls(f, imports.TIME, ("NewTicker",)):
         expr = scope.outer_paren(c.call)
         par = expr.parent
         if par.type == "selector_expression" and f.text(par.child_by_field_name("field")) == "C":
-            if not forever(f, par):
+            if not timers.forever(f, par):
                 p.report(par, "the ticker from time.NewTicker is dropped and only its channel C is kept; it can never"
                          " be stopped" + gc_note, fix="assign the ticker to a variable and `defer ticker.Stop()`",
                          severity=quiet)
@@ -51,36 +49,13 @@ def check(p) -> None:
             continue
         if any(u.hands_off or u.kind == "other" for u in uses):  # someone else may stop it
             continue
-        if forever(f, c.call):  # it lives as long as the goroutine anyway
+        if timers.forever(f, c.call):  # it lives as long as the goroutine anyway
             continue
         related = [(c.call, "time.NewTicker is called here")]
-        later = next((u.closure for u in uses if u.closure is not None and outlives(u.closure)), None)
+        later = next((u.closure for u in uses if u.closure is not None and timers.outlives(u.closure)), None)
         if later is not None:  # a goroutine or stored closure keeps the ticker reachable on any Go version
             related.append((later, "this function literal keeps reading the ticker after the function returns"))
         where = "; a closure that reads it keeps it alive after the function returns" if later else gc_note
         p.report(target, f"the ticker `{b.name}` from time.NewTicker is never stopped" + where,
                  fix=f"add `defer {b.name}.Stop()` after creating the ticker", related=related,
                  severity=None if later else quiet)
-
-
-def outlives(literal) -> bool:
-    """A function literal that may run after its function returns: started with ``go``, stored or passed on.
-    Shared by the GO30x timer rules."""
-    call = literal.parent
-    return not (call.type == "call_expression" and call.child_by_field_name("function") == literal) \
-        or call.parent is not None and call.parent.type == "go_statement"
-
-
-def forever(f, node) -> bool:
-    """Control never leaves the function after ``node``: an endless loop follows (ranging over a
-    time channel ``x.C`` or ``time.Tick(d)`` is endless: they are never closed), or it is ``main``.
-    Shared by the GO30x timer rules."""
-    def over_time_channel(clause) -> bool:
-        right = clause.child_by_field_name("right")
-        if right is not None and right.type == "call_expression":
-            return any(c.call == right for c in imports.calls(f, imports.TIME, ("Tick",), right))
-        return right is not None and right.type == "selector_expression" \
-            and f.text(right.child_by_field_name("field")) == "C"
-
-    func = scope.enclosing_func(node)
-    return scope.runs_forever_after(f, node, over_time_channel) or func is not None and scope.never_returns(f, func)

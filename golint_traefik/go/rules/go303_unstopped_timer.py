@@ -11,12 +11,8 @@ collected even when pending, so for modules at ``go >= 1.23`` it is a note.
 
 from __future__ import annotations
 
-from golint_traefik.finding import Severity
-from golint_traefik.go import imports, scope
-from golint_traefik.go.rules.go302_unstopped_ticker import forever
+from golint_traefik.go import imports, scope, timers
 from golint_traefik.registry import go_rule
-
-_GC_SINCE = (1, 23)
 
 
 @go_rule("GO303")
@@ -24,9 +20,9 @@ def check(p) -> None:
     f = p.file
     if b"NewTimer" not in f.src:
         return
-    modern = tuple(f.go_version) >= _GC_SINCE
+    modern = timers.collected(f)
     # Since 1.23 the runtime collects abandoned timers; in tests they live as long as the test: notes.
-    quiet = Severity.NOTE if (modern or f.is_test) and p.severity == p.meta.severity else None
+    quiet = p.note_if(modern or f.is_test)
     cost = "; since Go 1.23 an unreferenced timer is collected, so this only delays its release" if modern else \
         "; before Go 1.23 the runtime holds it (and what it references) until then"
     for c in imports.calls(f, imports.TIME, ("NewTimer",)):
@@ -49,7 +45,7 @@ def check(p) -> None:
             continue
         if any(u.hands_off or u.kind == "other" for u in uses):  # someone else may stop it
             continue
-        if forever(f, c.call):  # the function never returns after it: nothing to release
+        if timers.forever(f, c.call):  # the function never returns after it: nothing to release
             continue
         race = _abandoning_select(f, b, c.call, uses)
         if race is None:

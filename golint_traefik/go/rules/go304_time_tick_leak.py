@@ -19,11 +19,8 @@ are not reported, as in staticcheck's SA1015.
 
 from __future__ import annotations
 
-from golint_traefik.go import imports, scope
-from golint_traefik.go.rules.go302_unstopped_ticker import forever, outlives
+from golint_traefik.go import imports, scope, timers
 from golint_traefik.registry import go_rule
-
-_GC_SINCE = (1, 23)
 
 
 @go_rule("GO304")
@@ -31,12 +28,12 @@ def check(p) -> None:
     f = p.file
     if b"Tick" not in f.src or f.is_test or f.package_name == "main":
         return
-    modern = tuple(f.go_version) >= _GC_SINCE
+    modern = timers.collected(f)
     for c in imports.calls(f, imports.TIME, ("Tick",)):
         func = scope.enclosing_func(c.call)
         if func is None:  # a package-level variable: one ticker for the life of the process
             continue
-        if forever(f, c.call):
+        if timers.forever(f, c.call):
             starter = _starter(f, func) if p.options.get("endless-goroutines", False) else None
             if starter is None:
                 continue
@@ -56,10 +53,10 @@ def check(p) -> None:
 def _starter(f, func):
     """The function that starts the endless goroutine ``func`` (a function literal run with ``go`` or
     handed on), when that function returns and is not ``init``; else None."""
-    if func.type != "func_literal" or not outlives(func):
+    if func.type != "func_literal" or not timers.outlives(func):
         return None
     outer = scope.enclosing_func(func)
-    if outer is None or scope.never_returns(f, outer) or forever(f, func):
+    if outer is None or scope.never_returns(f, outer) or timers.forever(f, func):
         return None
     name = outer.child_by_field_name("name")
     if outer.type == "function_declaration" and name is not None and f.text(name) == "init":

@@ -14,11 +14,8 @@ and is left alone.
 
 from __future__ import annotations
 
-from golint_traefik.finding import Severity
-from golint_traefik.go import imports, scope
+from golint_traefik.go import imports, scope, timers
 from golint_traefik.registry import go_rule
-
-_GC_SINCE = (1, 23)
 
 
 @go_rule("GO305")
@@ -26,9 +23,9 @@ def check(p) -> None:
     f = p.file
     if b"After" not in f.src:
         return
-    modern = tuple(f.go_version) >= _GC_SINCE
+    modern = timers.collected(f)
     # Since 1.23 the runtime collects abandoned timers; in tests they live as long as the test: notes.
-    quiet = Severity.NOTE if (modern or f.is_test) and p.severity == p.meta.severity else None
+    quiet = p.note_if(modern or f.is_test)
     cost = "; since Go 1.23 abandoned timers are collected, but each iteration still allocates one" if modern else \
         "; before Go 1.23 none of them is collected until it fires"
     for c in imports.calls(f, imports.TIME, ("After",)):

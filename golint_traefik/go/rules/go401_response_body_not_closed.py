@@ -12,7 +12,6 @@ response when the request fails.
 
 from __future__ import annotations
 
-from golint_traefik.finding import Severity
 from golint_traefik.go import httpfacts, imports, scope
 from golint_traefik.registry import go_rule
 
@@ -40,7 +39,7 @@ _READER_METHODS = frozenset({"ReadFrom"})
 def check(p) -> None:
     f = p.file
     # In tests the connection lives as long as the test process: a note unless the user overrode the severity.
-    quiet = Severity.NOTE if f.is_test and p.severity == p.meta.severity else None
+    quiet = p.note_if(f.is_test)
     for r in httpfacts.request_calls(p.package, f):
         if _head(f, r):  # a HEAD response has no body: the connection is released at once
             continue

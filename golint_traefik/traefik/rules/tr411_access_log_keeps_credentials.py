@@ -40,7 +40,7 @@ def check(p: TraefikPass) -> None:
                 p.report(node.where,
                          f"{option_label(static.origin, written + '.names.' + (node.key or header))} is keep: "
                          f"the {sink} records every request's {header} header in clear",
-                         fix=f"set it to redact (or drop), or remove the entry")
+                         fix="set it to redact (or drop), or remove the entry")
             else:
                 kept_by_default.append(header)
         if kept_by_default and default is not None:

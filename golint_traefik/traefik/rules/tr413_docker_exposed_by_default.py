@@ -1,6 +1,5 @@
 """TR413 docker-exposed-by-default: the Docker/Swarm provider publishes every container unless told otherwise."""
 
-from golint_traefik.finding import Severity
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
 from golint_traefik.traefik.values import option_label
@@ -39,7 +38,7 @@ def check(p: TraefikPass) -> None:
                 scope = "service of the swarm" if name == "swarm" else "container on the Docker host"
                 message = (f"{state}: Traefik creates a router for every {scope}, including databases and admin "
                            "tools that were never meant to be published")
-                severity = Severity.NOTE if p.severity == p.meta.severity else None
+                severity = p.note_if(True)
             p.report(where, message, severity=severity,
                      fix=f"set {option_label(static.origin, written + '.exposedByDefault')}=false and label the "
                          "containers to publish with traefik.enable=true")

@@ -1,6 +1,5 @@
 """TR415 metrics-or-ping-on-public-entrypoint: /metrics or /ping is served on the entrypoint of the public sites."""
 
-from golint_traefik.finding import Severity
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
 from golint_traefik.traefik.values import compose_runners, find_written, host_ports, option_label, parse_address
@@ -39,7 +38,7 @@ def check(p: TraefikPass) -> None:
             if reason is None:
                 continue
             option = option_label(static.origin, f"{written}.{ep_node.key}")
-            severity = Severity.NOTE if dotted == "ping" and p.severity == p.meta.severity else None
+            severity = p.note_if(dotted == "ping")
             p.report(ep_node.where,
                      f'{option} puts {what} on entrypoint "{name}" ({reason}): a router for PathPrefix(`{path}`) with '
                      f"the highest priority answers on every host of that entrypoint, for anyone",
