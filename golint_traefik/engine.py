@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from golint_traefik.finding import Finding, Severity, Span
+from golint_traefik.finding import Finding, Span
 
 GO_EXT = (".go",)
 CONFIG_EXT = (".yml", ".yaml", ".toml")

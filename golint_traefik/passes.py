@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from golint_traefik.finding import Finding, Related, Severity, Span
 
 if TYPE_CHECKING:  # pragma: no cover
-    from golint_traefik.go.source import GoFile, GoPackage, Node
+    from golint_traefik.go.source import GoFile, GoPackage
     from golint_traefik.registry import RuleMeta
 
 

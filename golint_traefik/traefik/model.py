@@ -50,7 +50,7 @@ from golint_traefik.traefik.resources import (
     crd_refs, dynamic_refs, extract_crd, extract_dynamic, make_id, normalize,
 )
 from golint_traefik.traefik.tomlload import load_toml
-from golint_traefik.traefik.tree import MAP, CNode, SourceText, build_dotted
+from golint_traefik.traefik.tree import CNode, SourceText, build_dotted
 from golint_traefik.traefik.yamlload import YamlProblem, load_documents
 
 STATIC_ROOTS = frozenset(

@@ -13,7 +13,6 @@ Read-only functions over :class:`~golint_traefik.traefik.tree.CNode` and the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from golint_traefik.traefik import catalog
