@@ -1,26 +1,21 @@
 """TR201 undefined-middleware: a router, chain or entryPoint names a middleware nothing defines."""
 
+from dataclasses import replace
+
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
-from golint_traefik.traefik.model import MISSING
+from golint_traefik.traefik import unresolved
 from golint_traefik.traefik.resources import MIDDLEWARE
 
 
 @traefik_rule("TR201")
 def check(p: TraefikPass) -> None:
-    for ref in p.project.references(MIDDLEWARE):
-        res = p.project.resolve(ref)
-        if res.status != MISSING:
-            continue
+    for ref, res in unresolved.missing(p.project, MIDDLEWARE):
         what = "TCP middleware" if ref.protocol == "tcp" else "middleware"
-        if ref.provider is None:  # entryPoint-level, unqualified
+        if ref.provider is None:  # entryPoint-level, unqualified (the model's note would say it again)
             message = (f'{ref.owner_label()} uses {what} "{ref.text}" without @provider; '
                        "entryPoint middlewares must be fully qualified")
+            res = replace(res, note="")
         else:
             message = f'{ref.owner_label()} uses {what} "{ref.text}", which is not defined in {res.scope}'
-            if res.note:
-                message += f"; {res.note}"
-        if res.suggestion:
-            message += f'; did you mean "{res.suggestion}"?'
-        fix = f'use "{res.suggestion}"' if res.suggestion else f'define {what} "{ref.name}" or remove the reference'
-        p.report(ref.node, message, related=[(t.where, f"{what} defined here") for t in res.targets], fix=fix)
+        unresolved.report(p, ref, res, what, message)

@@ -2,29 +2,21 @@
 
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
-from golint_traefik.traefik.model import MISSING
+from golint_traefik.traefik import unresolved
 from golint_traefik.traefik.resources import TLS_OPTION
 
 
 @traefik_rule("TR204")
 def check(p: TraefikPass) -> None:
     seen: set[int] = set()
-    for ref in p.project.references(TLS_OPTION):
+    for ref, res in unresolved.missing(p.project, TLS_OPTION):
         if id(ref.node) in seen:
             continue  # spec.tls of an IngressRoute: one reference per route, one finding
         seen.add(id(ref.node))
-        res = p.project.resolve(ref)
-        if res.status != MISSING:
-            continue
         message = f'{owner_label(ref)} uses TLS options "{ref.text}", which are not defined in {res.scope}'
         if ref.owner is not None and ref.owner.source == "labels" and not ref.qualified:
             message += " (container labels cannot define TLS options)"
-        if res.note:
-            message += f"; {res.note}"
-        if res.suggestion:
-            message += f'; did you mean "{res.suggestion}"?'
-        fix = f'use "{res.suggestion}"' if res.suggestion else f'define TLS options "{ref.name}" or remove the reference'
-        p.report(ref.node, message, related=[(t.where, "TLS options defined here") for t in res.targets], fix=fix)
+        unresolved.report(p, ref, res, "TLS options", message)
 
 
 def owner_label(ref) -> str:
