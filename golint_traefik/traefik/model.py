@@ -38,7 +38,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from golint_traefik.finding import Finding, Span
 from golint_traefik.traefik import compose as compose_mod
@@ -46,7 +46,8 @@ from golint_traefik.traefik import kube
 from golint_traefik.traefik.gotemplate import is_templated, untemplate
 from golint_traefik.traefik.cmdline import Setting
 from golint_traefik.traefik.resources import (
-    CRD_PROVIDER, INTERNAL, INTERNAL_PREFIXES, MIDDLEWARE, ROUTER, SERVICE, TLS_OPTION, TLS_STORE, Ref, Resource,
+    CRD_PROVIDER, INTERNAL, INTERNAL_PREFIXES, MIDDLEWARE, ROUTER, SERVICE, TLS_OPTION, TLS_STORE, TRANSPORT, Ref,
+    Resource,
     crd_refs, dynamic_refs, extract_crd, extract_dynamic, make_id, normalize,
 )
 from golint_traefik.traefik.tomlload import load_toml
@@ -230,6 +231,15 @@ class Project:
         return [r for r in self.resources
                 if (kind is None or r.kind == kind) and (protocol is None or r.protocol == protocol)
                 and (provider is None or r.provider == provider)]
+
+    def tls_settings(self) -> Iterator[tuple[Resource, bool]]:
+        """(resource, is the server side) for what carries TLS versions and cipher suites: TLS options
+        (Traefik as the server) and, in v3, HTTP serversTransports (Traefik as the client of a backend)."""
+        for res in self.resources:
+            if res.kind == TLS_OPTION:
+                yield res, True
+            elif res.kind == TRANSPORT and res.protocol == "http" and self.version >= 3:
+                yield res, False
 
     def references(self, kind: str | None = None, protocol: str | None = None) -> list[Ref]:
         return [r for r in self.refs if (kind is None or r.kind == kind) and (protocol is None or r.protocol == protocol)]

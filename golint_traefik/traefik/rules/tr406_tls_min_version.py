@@ -4,7 +4,6 @@ from golint_traefik.finding import Severity
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
 from golint_traefik.traefik.gotemplate import is_templated
-from golint_traefik.traefik.resources import TLS_OPTION, TRANSPORT
 
 # pkg/tls/certificate.go: MinVersion; exact, case-sensitive keys.
 _VERSIONS = {"VersionTLS10": "1.0", "VersionTLS11": "1.1", "VersionTLS12": "1.2", "VersionTLS13": "1.3"}
@@ -13,13 +12,7 @@ _WEAK = {"VersionTLS10", "VersionTLS11"}
 
 @traefik_rule("TR406")
 def check(p: TraefikPass) -> None:
-    for res in p.project.resources:
-        if res.kind == TLS_OPTION:
-            server = True
-        elif res.kind == TRANSPORT and res.protocol == "http" and p.version >= 3:
-            server = False
-        else:
-            continue
+    for res, server in p.project.tls_settings():
         node = res.node.get("minVersion") if res.node.is_map else None
         if node is None or not node.is_scalar or node.text() is None or is_templated(node.text()):
             continue

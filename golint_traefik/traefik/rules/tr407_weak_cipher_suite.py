@@ -4,7 +4,6 @@ from golint_traefik.finding import Severity
 from golint_traefik.passes import TraefikPass
 from golint_traefik.registry import traefik_rule
 from golint_traefik.traefik.gotemplate import is_templated
-from golint_traefik.traefik.resources import TLS_OPTION, TRANSPORT
 
 # pkg/tls/cipher.go: CipherSuites, the names Traefik accepts (crypto/tls constants, exact spelling).
 KNOWN = frozenset({
@@ -35,13 +34,7 @@ def weakness(name: str) -> str | None:
 @traefik_rule("TR407")
 def check(p: TraefikPass) -> None:
     escalate = Severity.ERROR if p.severity == p.meta.severity else None
-    for res in p.project.resources:
-        if res.kind == TLS_OPTION:
-            server = True
-        elif res.kind == TRANSPORT and res.protocol == "http" and p.version >= 3:
-            server = False
-        else:
-            continue
+    for res, server in p.project.tls_settings():
         suites = res.node.get("cipherSuites") if res.node.is_map else None
         if suites is None:
             continue
