@@ -135,24 +135,16 @@ def _strip(space: Space, prefixes: list[str]) -> Space:
     for q in prefixes:
         if not q:
             continue
-        if space.kind == EXACT:
-            if space.path.startswith(q):
-                rest = space.path[len(q):]
-                space.path = rest if rest.startswith("/") else "/" + rest
-                space.steps.append(f'stripPrefix "{q}"')
-                space.stripped.append(q)
-                return space
-        elif space.kind == PREFIX:
-            if space.path.startswith(q):
-                rest = space.path[len(q):]
-                space.path = rest if rest.startswith("/") else "/" + rest
-                space.steps.append(f'stripPrefix "{q}"')
-                space.stripped.append(q)
-                return space
-            if q.startswith(space.path):
-                space.kind = ANY
-                space.steps.append(f'stripPrefix "{q}"')
-                return space
+        if space.kind in (EXACT, PREFIX) and space.path.startswith(q):
+            rest = space.path[len(q):]
+            space.path = rest if rest.startswith("/") else "/" + rest
+            space.steps.append(f'stripPrefix "{q}"')
+            space.stripped.append(q)
+            return space
+        if space.kind == PREFIX and q.startswith(space.path):
+            space.kind = ANY
+            space.steps.append(f'stripPrefix "{q}"')
+            return space
     return space
 
 

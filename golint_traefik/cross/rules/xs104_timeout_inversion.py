@@ -98,16 +98,23 @@ def check(p: CrossPass) -> None:
             _entrypoint_write(p, router, links, done)
 
 
+def _longer_writes(node, servers, limit: float, done: set):
+    """(server, its WriteTimeout) for the Go servers whose WriteTimeout is longer than ``limit``, each
+    once per Traefik setting ``node``."""
+    for s in servers:
+        w = _timeouts(s).get("WriteTimeout")
+        if w is None or w.seconds is None or w.seconds <= limit or (id(node), w.span) in done:
+            continue
+        done.add((id(node), w.span))
+        yield s, w
+
+
 def _response_header(p, label, fwd, link, servers, done) -> None:
     node = fwd.get("responseHeaderTimeout") if fwd is not None and fwd.is_map else None
     rht = node_duration(node)
     if node is None or not rht or rht <= 0:
         return
-    for s in servers:
-        w = _timeouts(s).get("WriteTimeout")
-        if w is None or w.seconds is None or w.seconds <= rht or (id(node), w.span) in done:
-            continue
-        done.add((id(node), w.span))
+    for s, w in _longer_writes(node, servers, rht, done):
         p.report(
             node,
             f"{label} waits {format_seconds(rht)} for response headers (responseHeaderTimeout) and then answers "
@@ -173,11 +180,7 @@ def _entrypoint_write(p, router, links, done) -> None:
             elif item is not None:
                 t = crd_target(item, link)
                 targets = [t] if t else []
-            for s in _servers(link, targets):
-                w = _timeouts(s).get("WriteTimeout")
-                if w is None or w.seconds is None or w.seconds <= wt or (id(node), w.span) in done:
-                    continue
-                done.add((id(node), w.span))
+            for s, w in _longer_writes(node, _servers(link, targets), wt, done):
                 p.report(
                     node,
                     f'entryPoint "{name}" stops writing responses to clients after {format_seconds(wt)} '
