@@ -61,7 +61,10 @@ def _outer_structs(f: GoFile) -> list[Node]:
 
 
 def package_var(package: GoPackage, file: GoFile, name: str) -> tuple[GoFile, Binding] | None:
-    """The package-level ``var`` named ``name`` in ``file``'s package, with the file declaring it."""
+    """The package-level ``var`` named ``name`` in ``file``'s package, with the file declaring it
+    (its bindings are resolved only once some name asked for is one of them)."""
+    if name not in package_var_names(package, file):
+        return None
 
     def build():
         out: dict[str, tuple[GoFile, Binding]] = {}
@@ -74,6 +77,17 @@ def package_var(package: GoPackage, file: GoFile, name: str) -> tuple[GoFile, Bi
         return out
 
     return _memo(package, ("decls.vars", file.package_name), build).get(name)
+
+
+def package_var_names(package: GoPackage | None, file: GoFile) -> frozenset[str]:
+    """Names of the package-level variables of ``file``'s package (from the text of the top-level
+    ``var`` blocks, nothing resolved)."""
+
+    def build():
+        return frozenset(f.text(n) for f in _files(package, file)
+                         for decl in (c for c in f.top if c.type == "var_declaration") for n in _names(decl))
+
+    return _memo(package, ("decls.var_names", file.package_name), build)
 
 
 def _names(decl: Node):

@@ -856,30 +856,6 @@ def methods(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str], Me
     return decls._memo(package, ("syncfacts.methods", file.package_name), build)
 
 
-def package_var_names(package: GoPackage | None, file: GoFile) -> frozenset[str]:
-    """Names of the package-level variables of ``file``'s package (top-level ``var`` blocks only:
-    a cheap pre-filter before :func:`decls.package_var`)."""
-
-    def build():
-        out = set()
-        for f in decls._files(package, file):
-            for decl in top_level(f, "var_declaration"):
-                for c in decl.named_children:
-                    for spec in (c.named_children if c.type == "var_spec_list" else [c]):
-                        if spec.type == "var_spec":
-                            out.update(f.text(n) for n in spec.children_by_field_name("name"))
-        return frozenset(out)
-
-    return decls._memo(package, ("syncfacts.var_names", file.package_name), build)
-
-
-def package_var(package: GoPackage | None, file: GoFile, name: str):
-    """:func:`decls.package_var`, skipped when no top-level ``var`` of the package has the name."""
-    if name not in package_var_names(package, file):
-        return None
-    return decls.package_var(package, file, name)
-
-
 def struct_fields(package: GoPackage | None, file: GoFile) -> dict[str, list[tuple[GoFile, Node]]]:
     """Field name -> (file, type node) for the fields of the package's top-level struct types
     (no tree walk; :func:`decls.field_types` has every field, local types included)."""
@@ -1120,7 +1096,7 @@ def sync_type(p, expr: Node) -> str | None:
     if expr.type == "identifier":
         b = scope.resolve(f, expr)
         if b is None:
-            found = package_var(p.package, f, f.text(expr))
+            found = decls.package_var(p.package, f, f.text(expr))
             if found is None:
                 return None
             f, b = found
@@ -1211,7 +1187,7 @@ def lock_name(package: GoPackage | None, file: GoFile, func: Node, call: Node) -
         rest = key[len(name):]
         return rb[0] + rest
     if b is None:
-        return "::" + key if name in package_var_names(package, file) else None
+        return "::" + key if name in decls.package_var_names(package, file) else None
     return "::" + key if b.kind == "package" and b.decl.type == "var_spec" else None
 
 

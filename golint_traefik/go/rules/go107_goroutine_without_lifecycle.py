@@ -56,7 +56,7 @@ def check(p) -> None:
 def _context(p, f, go, starter, library) -> str | None:
     """Why the goroutine has no owner to stop it, or None when it may have one."""
     how, _ = channels.runner(go, starter)
-    lit = _innermost_literal(go, starter)
+    lit = next(iter(scope.closures_between(go, starter)), None)  # the innermost
     if lit is not None and channels.launch(lit) == "defer":
         return "by a deferred function"
     if lit is not None and library and _once_do(f, lit):
@@ -114,15 +114,6 @@ def _declaration(node):
     while n is not None and n.type not in ("function_declaration", "method_declaration"):
         n = n.parent
     return n
-
-
-def _innermost_literal(node, stop):
-    n = node.parent
-    while n is not None and n != stop:
-        if n.type == "func_literal":
-            return n
-        n = n.parent
-    return None
 
 
 def _once_do(f, lit) -> bool:

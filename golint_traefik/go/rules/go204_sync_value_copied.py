@@ -257,7 +257,7 @@ def _element_type(p, over):
         b = scope.resolve(f, over)
         g = f
         if b is None:
-            found = syncfacts.package_var(p.package, f, f.text(over))
+            found = decls.package_var(p.package, f, f.text(over))
             if found is None:
                 return None
             g, b = found
