@@ -630,13 +630,14 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
             findings.append(crash_finding("the cross-check facts of this Go package", sources[0].display, exc))
             internal += 1
     # One pass per rule for the package, pointed at each file in turn (options merged once).
-    passes = [(rule, GoPass(rule.meta, settings.severity_overrides.get(rule.meta.id, rule.meta.severity),
-                            settings.rule_options.get(rule.meta.id, {}), [], None, package))
+    passes = [(rule, rule.meta, GoPass(rule.meta, settings.severity_overrides.get(rule.meta.id, rule.meta.severity),
+                                       settings.rule_options.get(rule.meta.id, {}), [], None, package))
               for rule in registry if rule.meta.target == "go" and rule.meta.id in settings.selected]
     for f in files:
         file_findings: list[Finding] = []
-        for rule, p in passes:
-            if rule.meta.id in skipped[f.path]:  # not even run: per-file-ignores is also the cure for a crashing rule
+        off = skipped[f.path]
+        for rule, meta, p in passes:
+            if off and meta.id in off:  # not even run: per-file-ignores is also the cure for a crashing rule
                 continue
             p.file, p._sink = f, file_findings
             mark = len(file_findings)
@@ -644,7 +645,7 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
                 check_deep(rule.check, p, file_findings, mark)
             except Exception as exc:  # noqa: BLE001 - a crashing rule must not hide the others
                 del file_findings[mark:]
-                file_findings.append(internal_error(rule.meta.id, rule.meta.slug, f.path, exc))
+                file_findings.append(internal_error(meta.id, meta.slug, f.path, exc))
                 internal += 1
         file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path] - cross_ids())
         findings.extend(fingerprint.assign(file_findings, f.line_text, text=f.src))

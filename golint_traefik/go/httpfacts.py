@@ -211,7 +211,7 @@ def struct_literals(file: GoFile, paths, name: str) -> list[StructLiteral]:
     """Every ``pkg.name{...}`` / ``&pkg.name{...}`` literal of the file, in source order."""
 
     def build() -> list[StructLiteral]:
-        if name.encode() not in file.src or not imports.imports_any(file, paths):
+        if not file.has(name.encode()) or not imports.imports_any(file, paths):
             return []
         out = []
         for caps in file.matches(_LITERAL_Q):
@@ -464,7 +464,7 @@ def routes(file: GoFile) -> list[Route]:
 
     def build() -> list[Route]:
         out: list[Route] = []
-        if b"Handle" not in file.src or not imports.imports_any(file, HTTP):
+        if not file.has(b"Handle") or not imports.imports_any(file, HTTP):
             return out
         for caps in file.matches(_ROUTE_Q):
             call, recv = caps["call"][0], caps["recv"][0]
@@ -531,7 +531,7 @@ _FIELD_ASSIGN_Q = """
 def tls_settings(package: GoPackage | None, file: GoFile, name: str) -> list[TLSSetting]:
     """Settings of the ``tls.Config`` field ``name`` in the file, in source order."""
     out: list[TLSSetting] = []
-    if name.encode() not in file.src:
+    if not file.has(name.encode()):
         return out
     for lit in struct_literals(file, TLS, "Config"):
         value = lit.fields.get(name)

@@ -59,14 +59,6 @@ def package_of(file: GoFile, ident: Node, paths: Iterable[str]) -> str | None:
     return path
 
 
-def _calls_query(names: tuple[str, ...]) -> str:
-    alts = " ".join(f'"{n}"' for n in names)
-    return (
-        "(call_expression function: [(selector_expression operand: (identifier) @pkg field: (field_identifier) @fn)"
-        f" (identifier) @fn] (#any-of? @fn {alts})) @call"
-    )
-
-
 def calls(file: GoFile, paths: Iterable[str], names: Iterable[str], node: Node | None = None) -> Iterator[PkgCall]:
     """Calls of any of ``names`` from the package(s) ``paths``, in source order."""
     paths, names = tuple(paths), tuple(sorted(names))
@@ -74,23 +66,17 @@ def calls(file: GoFile, paths: Iterable[str], names: Iterable[str], node: Node |
     dot = dot_imported(file, paths)
     if not aliases and dot is None:
         return
-    # Once per file and name set: rules call this per node, and scanning the source each time is quadratic.
-    if not file.memo_get(("imports.mentions", names), lambda: any(n.encode() in file.src for n in names)):
-        return
-    if dot is not None:  # `After(d)` as well as `time.After(d)`: the query finds both forms
-        for caps in file.matches(_calls_query(names), node):
-            call, fn = caps["call"][0], caps["fn"][0]
-            pkg = caps.get("pkg")
-            if pkg:
-                path = package_of(file, pkg[0], paths)
-                callee = fn.parent
-            else:
-                path = dot if resolve(file, fn) is None else None
-                callee = fn
-            if path is not None:
-                yield PkgCall(call, path, file.text(fn), callee)
-        return
-    for call, operand, fn in file.selector_calls(names, node):
+    # The calls are found once per file and name set (rules call this per node), by name in the text.
+    found: list = file.selector_calls(names, node)
+    if dot is not None:  # `After(d)` as well as `time.After(d)`
+        found = sorted([*found, *file.bare_calls(names, node)], key=lambda c: (c[0].start_byte, -c[0].end_byte))
+    for call, *rest in found:
+        if len(rest) == 1:  # a plain identifier: the dot-imported function unless something here declares it
+            fn = rest[0]
+            if resolve(file, fn) is None:
+                yield PkgCall(call, dot, file.text(fn), fn)
+            continue
+        operand, fn = rest
         if operand.type != "identifier":
             continue
         path = package_of(file, operand, paths)

@@ -323,6 +323,12 @@ def _declared_in(file: GoFile, node: Node, child: Node, name: bytes, ident: Node
     return None
 
 
+# The nodes that declare names for their children (see _declared_in); resolving skips the others.
+_SCOPES = frozenset({"statement_list", "if_statement", "expression_switch_statement", "type_switch_statement",
+                     "for_clause", "for_statement", "range_clause", "communication_case", "source_file",
+                     *FUNC_TYPES})
+
+
 def _package_level(file: GoFile) -> dict[bytes, Binding]:
     """This file's package-level variables, constants and functions, by name (first wins)."""
 
@@ -354,9 +360,10 @@ def resolve(file: GoFile, ident: Node) -> Binding | None:
         return None
     child, node = ident, ident.parent
     while node is not None:
-        b = _declared_in(file, node, child, name, ident)
-        if b is not None:
-            return b
+        if node.type in _SCOPES:
+            b = _declared_in(file, node, child, name, ident)
+            if b is not None:
+                return b
         child, node = node, node.parent
     return None
 

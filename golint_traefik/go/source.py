@@ -65,6 +65,14 @@ def _source_order(node: Node) -> tuple[int, int]:
     return node.start_byte, -node.end_byte
 
 
+def _within(found: list, node: Node | None) -> list:
+    """The items of ``found`` (tuples led by a node) that lie inside ``node``; all of them for None."""
+    if node is None:
+        return found
+    lo, hi = node.start_byte, node.end_byte
+    return [c for c in found if lo <= c[0].start_byte and c[0].end_byte <= hi]
+
+
 class GoFile:
     """One Go source file.  ``path`` is the display path used in findings."""
 
@@ -78,6 +86,16 @@ class GoFile:
         self._bom = src.startswith(b"\xef\xbb\xbf")
         # Per-file results shared by rules (analysis helpers key them by module name).
         self.memo: dict = {}
+        self._has: dict[bytes, bool] = {}
+
+    def has(self, token: bytes) -> bool:
+        """``token in src``, remembered: rules test the same few words (``go ``, ``Lock()``, ``net/http``)
+        before any tree work, and each test scans the whole file."""
+        try:
+            return self._has[token]
+        except KeyError:
+            found = self._has[token] = token in self.src
+            return found
 
     def memo_get(self, key, compute):
         """``memo[key]``, computing and storing it on first use."""
@@ -147,38 +165,50 @@ class GoFile:
         The names are found in the source text first (a regex scan in C) and each occurrence is
         checked on the tree: files mention a given method a few times, while a query would visit
         every node of the tree."""
-        key = ("source.selector_calls", frozenset(names))
+        return _within(self._name_calls(frozenset(names))[0], node)
+
+    def bare_calls(self, names, node: Node | None = None) -> list[tuple[Node, Node]]:
+        """(call, identifier) for every call ``name(...)`` of a plain identifier with ``name`` in ``names``
+        (a dot-imported function, a local function), like :meth:`selector_calls`."""
+        return _within(self._name_calls(frozenset(names))[1], node)
+
+    def _name_calls(self, names: frozenset) -> tuple[list, list]:
+        key = ("source.name_calls", names)
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = self._selector_calls(key[1])
-        if node is None:
-            return found
-        lo, hi = node.start_byte, node.end_byte
-        return [c for c in found if lo <= c[0].start_byte and c[0].end_byte <= hi]
+            found = self.memo[key] = self._find_name_calls(names)
+        return found
 
-    def _selector_calls(self, names: frozenset) -> list[tuple[Node, Node, Node]]:
-        present = [n.encode() for n in names if n.encode() in self.src]
+    def _find_name_calls(self, names: frozenset) -> tuple[list, list]:
+        present = [n.encode() for n in names if self.has(n.encode())]
         if not present:
-            return []
+            return [], []
         rx = re.compile(rb"(?:" + b"|".join(re.escape(n) for n in sorted(present)) + rb")\b")
-        out = []
+        selectors, bare = [], []
         root = self.root
         for m in words(rx, self.src):
-            field = root.named_descendant_for_byte_range(m.start(), m.end())
-            if field is None or field.type != "field_identifier" or field.start_byte != m.start() \
-                    or field.end_byte != m.end():
+            name = root.named_descendant_for_byte_range(m.start(), m.end())
+            if name is None or name.start_byte != m.start() or name.end_byte != m.end():
                 continue
-            sel = field.parent
-            if sel is None or sel.type != "selector_expression" or sel.child_by_field_name("field") != field:
+            if name.type == "identifier":
+                call = name.parent
+                if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == name:
+                    bare.append((call, name))
+                continue
+            if name.type != "field_identifier":
+                continue
+            sel = name.parent
+            if sel is None or sel.type != "selector_expression" or sel.child_by_field_name("field") != name:
                 continue
             call = sel.parent
             if call is None or call.type != "call_expression" or call.child_by_field_name("function") != sel:
                 continue
             operand = sel.child_by_field_name("operand")
             if operand is not None:
-                out.append((call, operand, field))
-        out.sort(key=lambda c: (c[0].start_byte, -c[0].end_byte))
-        return out
+                selectors.append((call, operand, name))
+        selectors.sort(key=lambda c: (c[0].start_byte, -c[0].end_byte))
+        bare.sort(key=lambda c: (c[0].start_byte, -c[0].end_byte))
+        return selectors, bare
 
     # ---------------------------------------------------------------- syntax
     @property

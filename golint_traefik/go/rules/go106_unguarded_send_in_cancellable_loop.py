@@ -27,7 +27,7 @@ _SELECT_Q = "(select_statement) @select"
 @go_rule("GO106")
 def check(p) -> None:
     f = p.file
-    if b"select" not in f.src or b"<-" not in f.src:
+    if not f.has(b"select") or not f.has(b"<-"):
         return
     reported: set[int] = set()
     loop_of: dict[int, object] = {}

@@ -32,7 +32,7 @@ NET_HTTP = ("net/http",)
 @go_rule("GO107")
 def check(p) -> None:
     f = p.file
-    if b"go " not in f.src or b"for" not in f.src:
+    if not f.has(b"go ") or not f.has(b"for"):
         return
     library = f.package_name != "main"
     for go, call, fn in channels.go_calls(f):

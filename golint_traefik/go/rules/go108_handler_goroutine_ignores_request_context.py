@@ -32,7 +32,7 @@ _IO_PKGS = ("net/http", "net", "io", "io/ioutil")
 @go_rule("GO108")
 def check(p) -> None:
     f = p.file
-    if b"go " not in f.src or b"http" not in f.src or not imports.imports_any(f, NET_HTTP):
+    if not f.has(b"go ") or not f.has(b"http") or not imports.imports_any(f, NET_HTTP):
         return
     for go, call, fn in channels.go_calls(f):
         handler = scope.enclosing_func(go)

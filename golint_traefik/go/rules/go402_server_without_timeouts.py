@@ -28,7 +28,7 @@ _SETS_TIMEOUT = re.compile(rb"\.(ReadHeaderTimeout|ReadTimeout)\s*=[^=]")
 @go_rule("GO402")
 def check(p) -> None:
     f = p.file
-    if b"net/http" not in f.src or is_test_code(f):
+    if not f.has(b"net/http") or is_test_code(f):
         return
     for s in httpfacts.servers(f):
         addr = httpfacts.address(f, s.addr)

@@ -27,7 +27,7 @@ _DEFAULT_CLIENT_FUNCS = ("Get", "Post", "PostForm", "Head")
 @go_rule("GO403")
 def check(p) -> None:
     f = p.file
-    if b"net/http" not in f.src or is_test_code(f):
+    if not f.has(b"net/http") or is_test_code(f):
         return
     contexts = any(k in f.src for k in _CONTEXT_REQUESTS)
     for lit in httpfacts.struct_literals(f, httpfacts.HTTP, "Client"):

@@ -21,13 +21,13 @@ _BLANK_Q = '(import_spec name: (blank_identifier) path: (_) @path) @spec'
 @go_rule("GO408")
 def check(p) -> None:
     f = p.file
-    if b"net/http" not in f.src:
+    if not f.has(b"net/http"):
+        return
+    where = _pprof_import(p)  # rare, and cheap to rule out: before looking for servers
+    if where is None:
         return
     servers = [s for s in httpfacts.servers(f) if s.uses_default_mux(f)]
     if not servers:
-        return
-    where = _pprof_import(p)
-    if where is None:
         return
     g, spec = where
     for s in servers:
@@ -47,7 +47,7 @@ def check(p) -> None:
 def _pprof_import(p):
     """(file, import spec) of a blank import of net/http/pprof in the package, this file first."""
     for g in httpfacts.iter_files(p.package, p.file):
-        if PPROF.encode() not in g.src:
+        if not g.has(PPROF.encode()):
             continue
         for caps in g.matches(_BLANK_Q):
             if g.text(caps["path"][0]).strip('"`') == PPROF:
