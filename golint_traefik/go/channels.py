@@ -9,7 +9,8 @@ them once per channel (memoised on the file) from :mod:`.scope`'s uses.
 
 * :func:`local_channels` -- every :class:`LocalChan` of a file, in source order,
   with its :class:`ChanOp` uses (send, recv, range, close, len, write,
-  compare, escape) and who runs each.
+  compare, escape) and who runs each; :func:`makes_channels` -- the cheap text
+  test before it.
 * :func:`runner` / :func:`launch` -- who runs a node of a function: the function
   itself, a goroutine it starts, a deferred call, or a closure run at an
   unknown time.
@@ -24,6 +25,9 @@ them once per channel (memoised on the file) from :mod:`.scope`'s uses.
   statements of a file and how many sends one run of a goroutine makes.
 * :func:`fails`, :func:`calls_fatal` -- statements that end the test or the
   program (t.Fatal, panic, os.Exit...).
+* :func:`spelt` -- the nodes spelt like a name, found from the text.
+* :func:`builtin` -- whether a call of ``make``, ``close``, ``len``... goes to
+  the builtin.
 * :func:`node_at` -- the node at a byte range found by a cheap regex, so
   rules can skip whole-tree queries.
 """
@@ -33,6 +37,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from golint_traefik.go import scope
 from golint_traefik.go.source import GoFile, GoPackage, Node, words
@@ -254,8 +259,13 @@ def local_channels(file: GoFile) -> list[LocalChan]:
     return file.memo_get("channels.local", lambda: _local_channels(file))
 
 
+def makes_channels(file: GoFile) -> bool:
+    """Whether the text of ``file`` has a ``make(chan ...)``: a cheap test before any tree work."""
+    return file.memo_get("channels.makes", lambda: MAKE_CHAN.search(file.src) is not None)
+
+
 def _local_channels(file: GoFile) -> list[LocalChan]:
-    if not MAKE_CHAN.search(file.src):
+    if not makes_channels(file):
         return []
     out = []
     seen: set[int] = set()
@@ -268,7 +278,7 @@ def _local_channels(file: GoFile) -> list[LocalChan]:
         typ = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
         if typ is None or typ.type != "channel_type":
             continue
-        if scope.resolve(file, fn) is not None:  # a local `make`: not the builtin
+        if not builtin(file, fn):  # a local `make`
             continue
         found = _target(file, make)
         if found is None:
@@ -281,7 +291,7 @@ def _local_channels(file: GoFile) -> list[LocalChan]:
             continue  # `x = make(...)` of a variable declared with a value: several channels
         seen.add(b.ident.id)
         ch = LocalChan(b, make, typ, capacity(file, make), False)
-        for use in scope.uses(file, b):
+        for use in _uses(file, b):
             op = _op(file, use, b.func)
             if op.kind == "write":
                 if scope.within(use.node, stmt) and stmt.type == "assignment_statement":
@@ -291,6 +301,38 @@ def _local_channels(file: GoFile) -> list[LocalChan]:
         out.append(ch)
     out.sort(key=lambda c: c.make.start_byte)
     return out
+
+
+def _uses(file: GoFile, b: scope.Binding) -> list[scope.Use]:
+    """:func:`scope.uses` of the local variable ``b``: the identifiers spelt like it after it in its scope
+    that resolve to it.  Found from the text of the scope: scope's index of every identifier of the
+    declaration around it is rarely needed otherwise in a file that makes channels."""
+    return [scope.use_of(file, n, b.func) for n in spelt(file, b.name, b.ident.end_byte, b.scope.end_byte)
+            if n.type == "identifier" and scope.resolve(file, n) == b]
+
+
+def builtin(file: GoFile, fn: Node) -> bool:
+    """Whether the identifier ``fn`` (``make``, ``close``...) names the builtin: nothing in the file
+    declares it (see :func:`scope.resolve`).  A name that the file spells only as the function of calls
+    is declared nowhere in it -- a declaring identifier is never called on the spot -- so most files
+    need no walk up to the package level."""
+    name = file.text(fn)
+    key = ("channels.only_called", name)
+    only = file.memo.get(key)
+    if only is None:
+        only = file.memo[key] = _only_called(file, name)
+    return only or scope.resolve(file, fn) is None
+
+
+def _only_called(file: GoFile, name: str) -> bool:
+    """Every identifier spelt ``name`` in the file is the function of a call expression."""
+    for n in spelt(file, name):
+        if n.type != "identifier":
+            continue  # a field or type name
+        call = n.parent
+        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != n:
+            return False
+    return True
 
 
 def _op(file: GoFile, use: scope.Use, func: Node | None) -> ChanOp:
@@ -327,7 +369,7 @@ def classify(file: GoFile, node: Node) -> tuple[str, Node]:
         call = par.parent
         fn = call.child_by_field_name("function")
         if fn is not None and fn.type == "identifier" and par.named_child_count == 1 \
-                and file.text(fn) in _BUILTIN_OPS and scope.resolve(file, fn) is None:
+                and file.text(fn) in _BUILTIN_OPS and builtin(file, fn):
             return _BUILTIN_OPS[file.text(fn)], call
     if t == "binary_expression":
         return "compare", par
@@ -335,6 +377,9 @@ def classify(file: GoFile, node: Node) -> tuple[str, Node]:
 
 
 _GO_KEYWORD = re.compile(rb"go[ \t]+[\w(]")
+# What a statement can follow on its line, blanks aside: a line break, `{`, `;`, the `:` of a label or a
+# case, the end of a /* comment */.
+_STATEMENT_START = frozenset(b"\n\r{;:/")
 
 
 _GO_WORD = re.compile(rb"go\b")  # with source.words: at a word boundary
@@ -368,9 +413,13 @@ def go_calls(file: GoFile) -> list[tuple[Node, Node, Node]]:
     in source order; memoised, with a byte test first."""
     def build():
         out = []
-        for m in _GO_KEYWORD.finditer(file.src):
-            if m.start() > 0 and (file.src[m.start() - 1:m.start()].isalnum() or file.src[m.start() - 1] == 95):
-                continue  # the end of a longer word (cargo, ...)
+        src = file.src
+        for m in _GO_KEYWORD.finditer(src):
+            before = m.start() - 1
+            while before >= 0 and src[before] in b" \t":
+                before -= 1
+            if before >= 0 and src[before] not in _STATEMENT_START:
+                continue  # the end of a longer word (cargo...) or a word in the middle of a line ("to go ...")
             n = node_at(file, m.start(), m.start() + 2)
             if n is None or n.type != "go" or n.parent is None or n.parent.type != "go_statement":
                 continue
@@ -650,10 +699,6 @@ def _merge(out, k, v) -> None:
 
 # ------------------------------------------------------------ struct fields
 
-_SEL_Q = "(selector_expression field: (field_identifier) @f) @sel"
-_KEYED_Q = "(keyed_element key: (literal_element (identifier) @k) value: (literal_element) @v) @kv"
-
-
 @dataclass(frozen=True)
 class FieldOp:
     """One use of a struct field ``x.name`` (or ``name:`` in a composite literal) somewhere in the package.
@@ -668,17 +713,44 @@ class FieldOp:
     value: Node | None = None
 
 
-def _by_name(file: GoFile, key: str, q: str, name_cap: str, node_cap: str) -> dict[str, list[Node]]:
-    def build():
-        out: dict[str, list[Node]] = {}
-        for caps in file.matches(q):
-            out.setdefault(file.text(caps[name_cap][0]), []).append(caps[node_cap][0])
-        return out
+def spelt(file: GoFile, name: str, start: int = 0, end: int | None = None) -> Iterator[Node]:
+    """The nodes (identifiers, field and type names) spelt ``name`` in ``file`` (between the bytes
+    ``start`` and ``end``), in source order: the word's occurrences in the text, each checked on the
+    tree -- a file mentions a name a few times, while a query would visit every node of the tree."""
+    rx = re.compile(re.escape(name.encode()) + rb"(?![0-9A-Za-z_])")
+    for m in words(rx, file.src, start, end):
+        n = node_at(file, m.start(), m.end())
+        if n is not None:  # None: inside a comment, a string or a longer word
+            yield n
 
-    return file.memo_get(key, build)
+
+def _selectors(file: GoFile, name: str) -> tuple[list[Node], list[Node]]:
+    """The selectors ``x.name`` and the keyed elements ``name: v`` of composite literals in ``file``,
+    each in source order (an outer selector before the one it starts with)."""
+    sels, keyed = [], []
+    for n in spelt(file, name):
+        par = n.parent
+        if n.type == "field_identifier" and par.type == "selector_expression" and par.child_by_field_name("field") == n:
+            sels.append(par)
+        elif n.type == "identifier" and par.type == "literal_element":
+            kv = par.parent
+            value = kv.child_by_field_name("value") if kv.type == "keyed_element" else None
+            if value is not None and value.type == "literal_element" and kv.child_by_field_name("key") == par:
+                keyed.append(kv)
+    sels.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return sels, keyed
 
 
-_LITERAL_Q = "(composite_literal type: (type_identifier) @type body: (literal_value) @body)"
+def _literals(file: GoFile, tname: str) -> list[Node]:
+    """The bodies of the composite literals ``tname{...}`` of ``file``, in source order."""
+    out = []
+    for n in spelt(file, tname):
+        lit = n.parent
+        if n.type == "type_identifier" and lit.type == "composite_literal" and lit.child_by_field_name("type") == n:
+            body = lit.child_by_field_name("body")
+            if body is not None and body.type == "literal_value":
+                out.append(body)
+    return out
 
 
 def field_ops(package: GoPackage | None, file: GoFile, name: str) -> list[FieldOp]:
@@ -695,10 +767,11 @@ def field_ops(package: GoPackage | None, file: GoFile, name: str) -> list[FieldO
         for g in files:
             if needle not in g.src:
                 continue
-            for sel in _by_name(g, "channels.selectors", _SEL_Q, "f", "sel").get(name, []):
+            sels, keyed = _selectors(g, name)
+            for sel in sels:
                 kind, expr = classify(g, sel)
                 out.append(FieldOp(g, sel, kind, expr, assigned_value(sel) if kind == "write" else None))
-            for kv in _by_name(g, "channels.keyed", _KEYED_Q, "k", "kv").get(name, []):
+            for kv in keyed:
                 value = kv.child_by_field_name("value")
                 out.append(FieldOp(g, kv, "init", kv, value.named_children[0] if value.named_child_count else None))
         positions = _positions(package, file, name)
@@ -706,7 +779,7 @@ def field_ops(package: GoPackage | None, file: GoFile, name: str) -> list[FieldO
             if not positions or not any(t.encode() in g.src for t in positions):
                 continue
             for tname, index in positions.items():
-                for body in _by_name(g, "channels.literals", _LITERAL_Q, "type", "body").get(tname, []):
+                for body in _literals(g, tname):
                     elems = [e for e in body.named_children if e.type != "comment"]
                     if not elems or elems[0].type == "keyed_element":
                         continue
@@ -777,4 +850,4 @@ def is_make_chan(file: GoFile, expr: Node | None) -> bool:
     fn, args = expr.child_by_field_name("function"), expr.child_by_field_name("arguments")
     return fn is not None and fn.type == "identifier" and file.text(fn) == "make" and args is not None \
         and args.named_child_count > 0 and args.named_children[0].type == "channel_type" \
-        and scope.resolve(file, fn) is None
+        and builtin(file, fn)

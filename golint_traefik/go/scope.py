@@ -385,13 +385,10 @@ def _idents_named(file: GoFile, node: Node, name: bytes) -> list[Node]:
 
     def build() -> dict[bytes, tuple[list[int], list[Node]]]:
         by_name: dict[bytes, list[Node]] = {}
-        for n in file.captures(_IDENT_Q, top).get("id", []):
-            by_name.setdefault(file.src[n.start_byte:n.end_byte], []).append(n)
-        out = {}
-        for key, nodes in by_name.items():
-            nodes.sort(key=lambda n: n.start_byte)
-            out[key] = ([n.start_byte for n in nodes], nodes)
-        return out
+        src = file.src
+        for n in file.captures(_IDENT_Q, top).get("id", []):  # in source order (see GoFile.captures)
+            by_name.setdefault(src[n.start_byte:n.end_byte], []).append(n)
+        return {key: ([n.start_byte for n in nodes], nodes) for key, nodes in by_name.items()}
 
     at, nodes = file.memo_get(("scope.idents", top.id), build).get(name, ((), ()))
     lo = bisect.bisect_left(at, node.start_byte)

@@ -40,13 +40,18 @@ class _Fed:
     chan: channels.LocalChan
     send: Node  # the goroutine's send statement
 
+    @property
+    def name(self) -> bytes:
+        n = self.func.child_by_field_name("name")
+        return self.file.src[n.start_byte:n.end_byte]
+
 
 @go_rule("GO103")
 def check(p) -> None:
     f = p.file
     fed = _fed_functions(p.package, f)
-    if not fed:
-        return
+    if not fed or not any(x.name in f.src for x in fed.values()):
+        return  # a call goes to a function of its name (see decls.callee)
     for caps in f.matches(_DROPPED_Q):
         call, fn = caps["call"][0], scope.unparen(caps["fn"][0])
         blank = caps.get("blank")
@@ -79,10 +84,10 @@ def _fed_functions(package, file) -> dict:
 
     def build():
         out: dict = {}
-        files = package.same_package(file) if package is not None else []
+        files = package.files if package is not None else []
         for g in files if file in files else [file, *files]:
-            if not channels.MAKE_CHAN.search(g.src):
-                continue  # no function that makes a channel
+            if not channels.makes_channels(g) or g.package_name != file.package_name:
+                continue  # no function that makes a channel, or a file of another package clause
             for m in _CHAN_RESULT.finditer(g.src):
                 kw = channels.node_at(g, m.start() + 1, m.start() + 5)
                 func = kw.parent if kw is not None else None

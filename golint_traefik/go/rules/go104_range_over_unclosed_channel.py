@@ -30,29 +30,28 @@ _RANGE_FIELD = re.compile(rb"range[ \t]+([\w.()\[\]]*\.(\w+))[ \t]*\{")
 @go_rule("GO104")
 def check(p) -> None:
     f = p.file
-    if b"range" not in f.src:
+    if not f.has(b"range"):
         return
     for ch in channels.local_channels(f):
-        if ch.reassigned:
+        if ch.reassigned or ch.closed:
             continue
         passed = [channels.passed_to(p.package, f, op) for op in ch.escapes]
         if any(x is None or any(o.kind in ("escape", "write") for o in x.ops) for x in passed):
             continue  # handed to code we cannot follow: it may close the channel
-        if ch.closed or any(o.kind == "close" for x in passed for o in x.ops):
+        if any(o.kind == "close" for x in passed for o in x.ops):
             continue
         sends = [(f, op.expr) for op in ch.sends]
         sends += [(x.file, o.expr) for x in passed for o in x.ops if o.kind == "send"]
         if any(_endless_producer(g, send) for g, send in sends):
             continue
         after = "once the senders are done" if sends else "(nothing sends on it either)"
-        related = [(ch.make, f"`{ch.name}` is made here"), *[(g.span(s), "a sender") for g, s in sends[:3]]]
         for r in ch.of("range"):
             if not _no_way_out(f, r.expr):
                 continue
             who = "the goroutine ranging over it leaks" if r.runner == "go" else "the loop blocks forever"
             p.report(_range_head(r.expr) or r.node,
                      f"range over `{ch.name}` never ends: nothing closes the channel, so {who} {after}",
-                     fix=_fix(ch.name), related=related)
+                     fix=_fix(ch.name), related=_related(ch, sends))
         for x in passed:
             for o in x.ops:
                 if o.kind != "range" or not _no_way_out(x.file, o.expr):
@@ -63,23 +62,28 @@ def check(p) -> None:
                                  f"{o.expr.start_point[0] + 1}) but nothing closes the channel, so {who} {after}",
                          fix=_fix(ch.name),
                          related=[(x.file.span(_range_head(o.expr) or o.node), f"`{name}` ranges over it here"),
-                                  *related])
+                                  *_related(ch, sends)])
                 break
     _fields(p)
+
+
+def _related(ch, sends) -> list:
+    """Where ``ch`` is made and its first senders (only built for a finding: most channels have none)."""
+    return [(ch.make, f"`{ch.name}` is made here"), *[(g.span(s), "a sender") for g, s in sends[:3]]]
 
 
 def _fields(p) -> None:
     f = p.file
     for m in _RANGE_FIELD.finditer(f.src):
-        found = _range_over_selector(f, m.start(1), m.end(1))
-        if found is None:
-            continue
-        sel, loop = found
         name = m.group(2).decode()
         if not (name[:1].islower() or name[:1] == "_"):  # exported: other packages may close it
             continue
         if not _declared_as_chan(p, name):
             continue  # cheap text test before indexing the package's struct fields
+        found = _range_over_selector(f, m.start(1), m.end(1))
+        if found is None:
+            continue
+        sel, loop = found
         declared = decls.field_types(p.package, f).get(name)
         if not declared or not all(t.type == "channel_type" for _, t in declared):
             continue

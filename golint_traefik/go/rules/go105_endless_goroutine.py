@@ -26,7 +26,7 @@ _STOP_NAME = re.compile(r"(?i)stop|done|quit|exit|clos|shutdown|die|cancel|term|
 @go_rule("GO105")
 def check(p) -> None:
     f = p.file
-    if b"go " not in f.src or b"for" not in f.src:
+    if not f.has(b"for") or not f.has(b"go "):
         return
     for go, call, fn in channels.go_calls(f):
         starter = scope.enclosing_func(go)
