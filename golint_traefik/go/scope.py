@@ -18,9 +18,9 @@ that are expensive are memoised on it (``file.memo``).
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from golint_traefik.go.source import GoFile, Node, words
@@ -372,27 +372,21 @@ def is_local(b: Binding | None) -> bool:
     return b is not None and b.func is not None
 
 
-_IDENT_Q = "(identifier) @id"
+def _idents_named(file: GoFile, node: Node, name: bytes) -> Iterator[Node]:
+    """The identifiers spelt ``name`` inside ``node``, in source order: the word's occurrences in the
+    text, each checked on the tree (a scope mentions a name a few times; a query, or an index of every
+    identifier, would visit all of them)."""
+    rx = _word_rx(name)
+    root = file.root
+    for m in words(rx, file.src, node.start_byte, node.end_byte):
+        n = root.named_descendant_for_byte_range(m.start(), m.end())
+        if n is not None and n.type == "identifier" and n.start_byte == m.start() and n.end_byte == m.end():
+            yield n
 
 
-def _idents_named(file: GoFile, node: Node, name: bytes) -> list[Node]:
-    """The identifiers spelt ``name`` inside ``node``, from an index of the top-level declaration around
-    it (one query per declaration, not one per binding: big functions stay linear)."""
-    tops = file.top
-    starts = file.memo_get("scope.top_starts", lambda: [t.start_byte for t in tops])
-    i = bisect.bisect_right(starts, node.start_byte) - 1
-    top = tops[i] if i >= 0 and tops[i].end_byte >= node.end_byte else file.root
-
-    def build() -> dict[bytes, tuple[list[int], list[Node]]]:
-        by_name: dict[bytes, list[Node]] = {}
-        src = file.src
-        for n in file.captures(_IDENT_Q, top).get("id", []):  # in source order (see GoFile.captures)
-            by_name.setdefault(src[n.start_byte:n.end_byte], []).append(n)
-        return {key: ([n.start_byte for n in nodes], nodes) for key, nodes in by_name.items()}
-
-    at, nodes = file.memo_get(("scope.idents", top.id), build).get(name, ((), ()))
-    lo = bisect.bisect_left(at, node.start_byte)
-    return nodes[lo:bisect.bisect_left(at, node.end_byte, lo)]
+@lru_cache(maxsize=4096)
+def _word_rx(name: bytes) -> re.Pattern:
+    return re.compile(re.escape(name) + rb"(?![0-9A-Za-z_])")  # with source.words: a whole word
 
 
 def uses(file: GoFile, b: Binding) -> list[Use]:
