@@ -182,6 +182,18 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def _real_file(path: str, real_dirs: dict[str, str]) -> str:
+    """``os.path.realpath(path)`` for a file, resolving each directory once: pre-commit names many
+    files of few directories, and realpath checks every component of every path."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    directory, name = os.path.split(path)
+    real = real_dirs.get(directory)
+    if real is None:
+        real = real_dirs[directory] = os.path.realpath(directory)
+    return os.path.join(real, name)
+
+
 def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Source], list[Finding]]:
     """Expand the given paths into files we can analyse (see the rules above)."""
     base = settings.base or cwd
@@ -193,6 +205,7 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
     seen: dict[str, int] = {}  # real path -> index in out
     cwd = os.path.abspath(cwd)
     prefix = cwd.rstrip(os.sep) + os.sep
+    real_dirs: dict[str, str] = {}
 
     def shown(full: str) -> str:  # display_path, fast for the usual normalised ASCII path
         if os.sep == "/" and full.isascii():
@@ -219,7 +232,7 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
         if settings.force_exclude and skip.match(p):
             continue
         if not os.path.isdir(p):
-            add(p, os.path.realpath(p))
+            add(p, _real_file(p, real_dirs))
             continue
         root_real = os.path.realpath(p)
         visited = {root_real}
