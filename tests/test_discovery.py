@@ -64,6 +64,21 @@ def test_each_file_once(tmp_path):
     assert found(tmp_path, [".", "a", "a/x.go", "./a/../a/x.go"]) == ["a/x.go"]
 
 
+def test_explicit_files_through_symlinks_are_one_file(tmp_path):
+    """Named files are told apart by their real paths (each directory resolved once): a file named
+    through a linked directory, through a linked file and by its own path is one file, shown by
+    its real path."""
+    make(tmp_path, "real/a.go", "real/b.go")
+    try:
+        os.symlink(tmp_path / "real", tmp_path / "linked")
+        os.symlink(tmp_path / "real" / "b.go", tmp_path / "alias.go")
+    except (OSError, NotImplementedError):
+        pytest.skip("no symlinks here")
+    names = ["linked/a.go", "alias.go", "real/a.go", "real/b.go", "linked/b.go"]
+    assert found(tmp_path, names) == ["real/a.go", "real/b.go"]
+    assert found(tmp_path, ["linked/a.go"]) == ["linked/a.go"]
+
+
 def test_missing_path_is_e002(tmp_path):
     sources, problems = discover(["nope.go"], settings(), str(tmp_path))
     assert sources == [] and [(p.rule_id, p.path) for p in problems] == [("E002", "nope.go")]
