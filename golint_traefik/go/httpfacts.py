@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
 from golint_traefik.go import decls, imports, scope
-from golint_traefik.go.source import GoFile, GoPackage, Node
+from golint_traefik.go.source import GoFile, GoPackage, Node, words
 
 HTTP = ("net/http",)
 HTTPTEST = ("net/http/httptest",)
@@ -204,7 +205,26 @@ class StructLiteral:
     fields: dict[str, Node]  # key -> value, for keyed elements
 
 
-_LITERAL_Q = "(composite_literal type: [(qualified_type) (type_identifier)] @type) @lit"
+def _literals_named(file: GoFile, name: str) -> list[tuple[Node, Node]]:
+    """(literal, type) of the composite literals ``name{...}`` and ``pkg.name{...}`` of the file, in source
+    order: the type name's occurrences in the text, checked on the tree (no walk of the whole tree)."""
+    out = []
+    root = file.root
+    for m in words(_name_rx(name), file.src):
+        n = root.named_descendant_for_byte_range(m.start(), m.end())
+        if n is None or n.type != "type_identifier" or n.start_byte != m.start() or n.end_byte != m.end():
+            continue
+        typ = n.parent if n.parent is not None and n.parent.type == "qualified_type" else n
+        lit = typ.parent
+        if lit is not None and lit.type == "composite_literal" and lit.child_by_field_name("type") == typ:
+            out.append((lit, typ))
+    out.sort(key=lambda c: (c[0].start_byte, -c[0].end_byte))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _name_rx(name: str) -> re.Pattern:
+    return re.compile(re.escape(name.encode()) + rb"(?![0-9A-Za-z_])")  # with source.words: a whole word
 
 
 def struct_literals(file: GoFile, paths, name: str) -> list[StructLiteral]:
@@ -214,8 +234,7 @@ def struct_literals(file: GoFile, paths, name: str) -> list[StructLiteral]:
         if not file.has(name.encode()) or not imports.imports_any(file, paths):
             return []
         out = []
-        for caps in file.matches(_LITERAL_Q):
-            lit, typ = caps["lit"][0], caps["type"][0]
+        for lit, typ in _literals_named(file, name):
             if not imports.is_type(file, typ, paths, name, pointer=False):
                 continue
             expr = lit
