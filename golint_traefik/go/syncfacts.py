@@ -23,7 +23,9 @@ share:
 * :func:`lock_name`, :func:`entry_locks` and :func:`order_edges` -- the same
   mutex across the functions of a package (``T.mu`` for a receiver's field,
   ``::mu`` for a package variable), the mutexes a function takes on its main
-  path, and which mutexes are taken while which are held.
+  path, and which mutexes are taken while which are held;
+* :func:`name_spans` -- where names occur as words in a file's text, found
+  with ``bytes.find`` rather than a regex compiled per set of names.
 
 Per-file results are memoised on ``file.memo``, per-package ones on
 ``package.memo``.
@@ -32,12 +34,14 @@ Per-file results are memoised on ``file.memo``, per-package ones on
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Iterable
 
 from golint_traefik.go import decls, imports, scope
-from golint_traefik.go.source import GoFile, GoPackage, Node, find_word
+from golint_traefik.go.source import GoFile, GoPackage, Node, find_word, words
 
 ACQUIRE = {"Lock": "w", "RLock": "r"}
 RELEASE = {"Unlock": "w", "RUnlock": "r"}
@@ -52,7 +56,89 @@ _CALL_Q = "(call_expression) @c"
 _EXIT_PKG = {("os", "Exit"), ("syscall", "Exit"), ("runtime", "Goexit")}
 _FATAL_METHODS = frozenset({"Fatal", "Fatalf", "Fatalln", "FailNow", "Skip", "Skipf", "SkipNow",
                             "Panic", "Panicf", "Panicln", "Exitf"})
+_TERMINATING_NAMES = _FATAL_METHODS | {name for _, name in _EXIT_PKG}  # what terminates() looks for in x.M()
 _UNLOCKISH = re.compile(r"unlock", re.I)
+
+
+# ------------------------------------------------------------------ names in the text
+
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+FEW_NAMES = 32
+
+
+def occurrences(file: GoFile, literal: bytes) -> list[int]:
+    """The offsets of ``literal`` in the file's text, in order (overlapping ones included); found by
+    ``bytes.find``, which runs at memchr speed, and remembered: rules look for the same names."""
+    key = ("syncfacts.occurrences", literal)
+    found = file.memo.get(key)
+    if found is None:
+        found = file.memo[key] = []
+        src = file.src
+        i = src.find(literal)
+        while i >= 0:
+            found.append(i)
+            i = src.find(literal, i + 1)
+    return found
+
+
+def names_at(file: GoFile, names: Iterable[str]) -> dict[int, list[bytes]]:
+    """Offset -> the names (encoded, in the order given) whose text starts there."""
+    at: dict[int, list[bytes]] = {}
+    for n in names:
+        b = n.encode()
+        for i in occurrences(file, b):
+            at.setdefault(i, []).append(b)
+    return at
+
+
+def word_start(src: bytes, pos: int) -> bool:
+    """``pos`` starts a word (as :func:`source.words` checks)."""
+    return pos == 0 or src[pos - 1] not in _WORD_BYTES
+
+
+def name_end(src: bytes, pos: int, names: list[bytes]) -> int | None:
+    """Where ``(name1|name2|...)\\b`` matched at ``pos`` ends, ``names`` being those found at
+    ``pos`` in the order of the alternation: the first followed by a word boundary wins."""
+    for n in names:
+        e = pos + len(n)
+        if (src[e - 1] in _WORD_BYTES) != (e < len(src) and src[e] in _WORD_BYTES):
+            return e
+    return None
+
+
+def name_spans(file: GoFile, names: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) of the matches of ``(name1|name2|...)\\b`` (names sorted) at the start of a word
+    in the file's text: what :func:`source.words` finds with that pattern.
+
+    Found from the names' :func:`occurrences`: such a pattern has no literal prefix, so the regex
+    engine would try it at every byte of the file, and it would cost more to compile than to
+    run (for many names, one regex scan is cheaper than a ``find`` per name, and is done)."""
+    names = sorted(names)
+    if not names:
+        return []
+    src = file.src
+    if len(names) > FEW_NAMES:
+        return [m.span() for m in words(names_re(tuple(names)), src)]
+    at = names_at(file, names)
+    out = []
+    end = 0
+    for s in sorted(at):
+        if s < end:
+            continue  # inside the match before
+        e = name_end(src, s, at[s])
+        if e is None:
+            continue
+        end = e
+        if word_start(src, s):
+            out.append((s, e))
+    return out
+
+
+@lru_cache(maxsize=256)
+def names_re(names: tuple[str, ...], prefix: bytes = b"") -> re.Pattern:
+    """``prefix(name1|name2|...)\\b`` with the names escaped, in the order given; compiled once per
+    set of names (the files of a package ask for the same ones)."""
+    return re.compile(prefix + rb"(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
 
 
 # ------------------------------------------------------------------ calls
@@ -141,7 +227,7 @@ def _all_sync_calls(file: GoFile) -> list[SyncCall]:
 
 def _query_sync_calls(file: GoFile, wanted: frozenset) -> list[SyncCall]:
     out = []
-    present = frozenset(m for m in wanted if m.encode() + b"(" in file.src)
+    present = frozenset(m for m in wanted if file.has(m.encode() + b"("))
     if present:
         for call, recv, field in file.selector_calls(present):
             args = call.child_by_field_name("arguments")
@@ -153,12 +239,15 @@ def _query_sync_calls(file: GoFile, wanted: frozenset) -> list[SyncCall]:
     return out
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def key_text(file: GoFile, recv: Node) -> str:
     """The text a receiver is compared by: ``(&s.mu)`` and ``s.mu`` are the same key."""
     n = scope.unparen(recv)
     while n.type == "unary_expression" and n.named_child_count == 1 and file.text(n)[:1] in "&*":
         n = scope.unparen(n.named_children[0])
-    return re.sub(r"\s+", "", file.text(n))
+    return _SPACES.sub("", file.text(n))
 
 
 def callee_name(file: GoFile, call: Node) -> str | None:
@@ -298,6 +387,7 @@ _IDENT_RE = re.compile(r"^[A-Za-z_]\w*$")
 
 
 _MAX_STEPS = 200_000
+_END_BYTE = operator.attrgetter("end_byte")
 
 
 class _TooLong(Exception):
@@ -329,6 +419,7 @@ class LockFlow:
         self.deferred_keys: set = set()
         calls = func_calls(file, func)
         self._calls = calls
+        self._info: dict[int, tuple] = {}
         self._starts = [c.start_byte for c in calls]
         self._targets: list[_Target] = []
         self._gotos: dict[str, list] = {}
@@ -372,7 +463,29 @@ class LockFlow:
             return []
         i = bisect.bisect_left(self._starts, node.start_byte)
         j = bisect.bisect_left(self._starts, node.end_byte, lo=i)
-        return sorted(self._calls[i:j], key=lambda c: c.end_byte)
+        return sorted(self._calls[i:j], key=_END_BYTE)
+
+    def _call(self, call: Node) -> tuple:
+        """(arguments, method name for ``x.M(...)`` or None, lock key for a lock method called with
+        no arguments or None, how the call ends the path or None), worked out once per call: loops
+        and branches apply the same calls again."""
+        info = self._info.get(call.id)
+        if info is None:
+            f = self.f
+            fn = scope.unparen(call.child_by_field_name("function"))
+            args = call.child_by_field_name("arguments")
+            nargs = args.named_child_count if args is not None else 0
+            m = key = kind = None
+            if fn.type == "selector_expression":
+                m = f.text(fn.child_by_field_name("field"))
+                if nargs == 0 and (m in self.acquire or m in self.release):
+                    key = key_text(f, fn.child_by_field_name("operand"))
+                elif m in _TERMINATING_NAMES:
+                    kind = terminates(f, call)
+            elif fn.type == "identifier":
+                kind = terminates(f, call)  # only a named function or method ends the path
+            info = self._info[call.id] = (args, m, key, kind)
+        return info
 
     def _effects(self, node: Node | None, st: State | None) -> tuple[State | None, str | None]:
         """Apply the calls of an expression or simple statement; returns the state and how the
@@ -380,33 +493,26 @@ class LockFlow:
         if node is None or st is None:
             return st, None
         ended = None
-        f = self.f
         for call in self._calls_in(node):
-            fn = scope.unparen(call.child_by_field_name("function"))
-            args = call.child_by_field_name("arguments")
-            nargs = args.named_child_count if args is not None else 0
-            if fn.type == "selector_expression":
-                m = f.text(fn.child_by_field_name("field"))
-                if nargs == 0 and (m in self.acquire or m in self.release):
-                    key = key_text(f, fn.child_by_field_name("operand"))
-                    if m in self.acquire:
-                        mode = self.acquire[m]
-                        self.events.append(Event("lock", call, dict(st), key, mode))
-                        st[(key, mode)] = Fact(call, deferred=(key, mode) in self.deferred_keys)
-                    else:
-                        st.pop((key, self.release[m]), None)
-                    continue
-            kind = terminates(f, call)
+            args, m, key, kind = self._call(call)
+            if key is not None:
+                if m in self.acquire:
+                    mode = self.acquire[m]
+                    self.events.append(Event("lock", call, dict(st), key, mode))
+                    st[(key, mode)] = Fact(call, deferred=(key, mode) in self.deferred_keys)
+                else:
+                    st.pop((key, self.release[m]), None)
+                continue
             if kind is not None:
                 ended = ended or kind
                 continue
             if st and self.want_calls:
                 self.events.append(Event("call", call, dict(st)))
             if st:
-                self._release_by_call(call, fn, args, st)
+                self._release_by_call(call, args, st)
         return st, ended
 
-    def _release_by_call(self, call: Node, fn: Node, args: Node | None, st: State) -> None:
+    def _release_by_call(self, call: Node, args: Node | None, st: State) -> None:
         name = callee_name(self.f, call)
         if name is not None and self._releasing(name):
             st.clear()
@@ -440,9 +546,9 @@ class LockFlow:
             text = key_text(self.f, tnode)
             if text == "_":
                 continue
-            word = re.compile(r"\b" + re.escape(text) + r"\b") if _IDENT_RE.match(text) else None
+            ident = _IDENT_RE.match(text) is not None
             for k in [k for k in st if k[0] == text or k[0].startswith((text + ".", text + "["))
-                      or word is not None and word.search(k[0])]:
+                      or ident and text in k[0] and _word_re(text).search(k[0])]:
                 del st[k]
 
     def released_after(self, key: str, mode: str, pos: int) -> Node | None:
@@ -789,6 +895,11 @@ class LockFlow:
         return None
 
 
+@lru_cache(maxsize=1024)
+def _word_re(name: str) -> re.Pattern:
+    return re.compile(r"\b" + re.escape(name) + r"\b")
+
+
 def _last_field(key: str) -> str:
     return key.rsplit(".", 1)[-1]
 
@@ -859,29 +970,49 @@ def methods(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str], Me
 def struct_fields(package: GoPackage | None, file: GoFile) -> dict[str, list[tuple[GoFile, Node]]]:
     """Field name -> (file, type node) for the fields of the package's top-level struct types
     (no tree walk; :func:`decls.field_types` has every field, local types included)."""
+    return decls._memo(package, ("syncfacts.struct_fields", file.package_name),
+                       lambda: _index_fields(package, file, None))
 
-    def build():
-        out: dict[str, list[tuple[GoFile, Node]]] = {}
-        for f in decls._files(package, file):
-            for spec in _type_specs(f):
-                typ = spec.child_by_field_name("type")
-                if typ is None or typ.type != "struct_type":
+
+def struct_fields_naming(package: GoPackage | None, file: GoFile,
+                         names: tuple[str, ...]) -> dict[str, list[tuple[GoFile, Node]]]:
+    """The entries of :func:`struct_fields` whose type's text contains one of ``names`` (a
+    superset of the fields whose type names one), indexed without the others: a struct whose
+    text contains none of them is skipped whole."""
+    return decls._memo(package, ("syncfacts.struct_fields_naming", file.package_name, names),
+                       lambda: _index_fields(package, file, [n.encode() for n in names]))
+
+
+def _mentions(f: GoFile, node: Node, texts: list[bytes] | None) -> bool:
+    """The node's text contains one of ``texts`` (None: no filter)."""
+    if texts is None:
+        return True
+    text = f.src[node.start_byte:node.end_byte]
+    return any(t in text for t in texts)
+
+
+def _index_fields(package: GoPackage | None, file: GoFile, mention: list[bytes] | None):
+    """Field name -> (file, type node) over the package's top-level structs, for the fields whose
+    type's text contains one of ``mention`` (None: every field)."""
+    out: dict[str, list[tuple[GoFile, Node]]] = {}
+    for f in decls._files(package, file):
+        for spec in _type_specs(f):
+            typ = spec.child_by_field_name("type")
+            if typ is None or typ.type != "struct_type" or not _mentions(f, typ, mention):
+                continue
+            lst = next((c for c in typ.named_children if c.type == "field_declaration_list"), None)
+            for fd in lst.named_children if lst is not None else []:
+                ft = fd.child_by_field_name("type") if fd.type == "field_declaration" else None
+                if ft is None or not _mentions(f, ft, mention):
                     continue
-                lst = next((c for c in typ.named_children if c.type == "field_declaration_list"), None)
-                for fd in lst.named_children if lst is not None else []:
-                    ft = fd.child_by_field_name("type") if fd.type == "field_declaration" else None
-                    if ft is None:
-                        continue
-                    names = [f.text(n) for n in fd.children_by_field_name("name")]
-                    if not names:
-                        base = ft.named_children[0] if ft.type == "pointer_type" and ft.named_child_count else ft
-                        tn = base.child_by_field_name("name") if base.type == "qualified_type" else base
-                        names = [f.text(tn)] if tn is not None else []
-                    for n in names:
-                        out.setdefault(n, []).append((f, ft))
-        return out
-
-    return decls._memo(package, ("syncfacts.struct_fields", file.package_name), build)
+                names = [f.text(n) for n in fd.children_by_field_name("name")]
+                if not names:
+                    base = ft.named_children[0] if ft.type == "pointer_type" and ft.named_child_count else ft
+                    tn = base.child_by_field_name("name") if base.type == "qualified_type" else base
+                    names = [f.text(tn)] if tn is not None else []
+                for n in names:
+                    out.setdefault(n, []).append((f, ft))
+    return out
 
 
 def top_funcs(package: GoPackage | None, file: GoFile) -> dict[str, tuple[GoFile, Node]]:
@@ -912,7 +1043,7 @@ def unlocking_funcs(package: GoPackage | None, file: GoFile,
     def build():
         out: dict[str, set[str]] = {}
         for f in decls._files(package, file):
-            if not any(n in f.src for n in needles):
+            if not any(f.has(n) for n in needles):
                 continue
             for c in sync_calls(f, release):
                 if c.nargs or c.func is None:
@@ -989,10 +1120,10 @@ def lock_holders(package: GoPackage | None, file: GoFile) -> dict[str, Held]:
     def build():
         specs: dict[str, list[tuple[GoFile, Node]]] = {}
         files = decls._files(package, file)
-        if not any(b"sync" in f.src for f in files):
-            return {}  # nothing in the package can hold a sync value
+        if not any(f.has(b"sync") and imports.imports_any(f, imports.SYNC) for f in files):
+            return {}  # nothing in the package can hold a sync value: sync types are named through an import
         for f in files:
-            if b"type" not in f.src:
+            if not f.has(b"type"):
                 continue
             for spec in _type_specs(f):
                 name = spec.child_by_field_name("name")
@@ -1156,11 +1287,16 @@ def _root(node: Node) -> tuple[Node | None, bool]:
 
 
 def receiver_binding(file: GoFile, func: Node) -> tuple[str, str] | None:
-    """(type name, receiver name) of a method declaration with a named receiver."""
+    """(type name, receiver name) of a method declaration with a named receiver (memoised on the
+    file: every lock and call of a method asks)."""
+    key = ("syncfacts.receiver", func.id)
+    try:
+        return file.memo[key]
+    except KeyError:
+        pass
     r = receiver_of(file, func)
-    if r is None or r[1] is None:
-        return None
-    return r[0], r[1]
+    found = file.memo[key] = None if r is None or r[1] is None else (r[0], r[1])
+    return found
 
 
 def lock_name(package: GoPackage | None, file: GoFile, func: Node, call: Node) -> str | None:
@@ -1170,6 +1306,16 @@ def lock_name(package: GoPackage | None, file: GoFile, func: Node, call: Node) -
     ``T.mu`` for ``r.mu`` where ``r`` is the receiver of a method of ``T`` (``T`` alone for an
     embedded mutex, ``r.Lock()``); ``::mu`` / ``::state.mu`` for package-level variables.  Paths
     through an index or a call are not named."""
+    memo_key = ("syncfacts.lock_name", func.id, call.id)
+    try:
+        return file.memo[memo_key]
+    except KeyError:
+        pass
+    found = file.memo[memo_key] = _lock_name(package, file, func, call)
+    return found
+
+
+def _lock_name(package: GoPackage | None, file: GoFile, func: Node, call: Node) -> str | None:
     fn = scope.unparen(call.child_by_field_name("function"))
     if fn.type != "selector_expression":
         return None
@@ -1180,6 +1326,8 @@ def lock_name(package: GoPackage | None, file: GoFile, func: Node, call: Node) -
     key = key_text(file, operand)
     rb = receiver_binding(file, func)
     name = file.text(root)
+    if (rb is None or rb[1] != name) and name not in decls.package_var_names(package, file):
+        return None  # neither the receiver nor a package variable, whatever it resolves to
     b = scope.resolve(file, root)
     if b is not None and b.kind == "receiver":
         if rb is None or b.func != func or rb[1] != name:
@@ -1216,10 +1364,10 @@ def callee_decl(package: GoPackage | None, file: GoFile, func: Node, call: Node)
     fn = scope.unparen(call.child_by_field_name("function"))
     if fn.type == "identifier":
         name = file.text(fn)
-        b = scope.resolve(file, fn)
-        if b is not None and b.kind != "package" or name not in top_funcs(package, file):
+        if name not in top_funcs(package, file):
             return None
-        return "", name
+        b = scope.resolve(file, fn)
+        return None if b is not None and b.kind != "package" else ("", name)
     if fn.type != "selector_expression":
         return None
     op = scope.unparen(fn.child_by_field_name("operand"))
@@ -1323,7 +1471,7 @@ def order_edges(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str]
     def build():
         out: dict[tuple[str, str], list[OrderEdge]] = {}
         for g in decls._files(package, file):
-            if b"Lock()" not in g.src:
+            if not g.has(b"Lock()"):
                 continue
             funcs = {}
             for c in sync_calls(g, ACQUIRE):

@@ -34,9 +34,9 @@ _WG_CALLS_Q = """
 @go_rule("GO201")
 def check(p) -> None:
     f = p.file
-    if b".Wait()" in f.src and find_word(_NAMED_GO, f.src):
+    if f.has(b".Wait()") and find_word(_NAMED_GO, f.src):
         _named(p)
-    if b".Add(" not in f.src or not find_word(_GO_FUNC, f.src):  # cheap byte test before walking the tree
+    if not f.has(b".Add(") or not find_word(_GO_FUNC, f.src):  # cheap byte test before walking the tree
         return
     for go, body in _literal_goroutines(f):
         top = scope.block_statements(body)

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import re
 
-from golint_traefik.go import scope, syncfacts
+from golint_traefik.go import channels, scope, syncfacts
 from golint_traefik.go.syncfacts import Fact, LockFlow
-from golint_traefik.go.source import words
 from golint_traefik.registry import go_rule
 
-_GO_RE = re.compile(rb"go\s+[\w.]+\s*[(\[]")  # with source.words: at a word boundary
+_GO_RE = re.compile(rb"go\s+[\w.]+\s*[(\[]")  # matched at the `go` of a go statement
 _RELEASE = {"Done": "d"}
 
 
 @go_rule("GO202")
 def check(p) -> None:
     f = p.file
-    if b".Done()" not in f.src:
+    if not f.has(b".Done()"):
         return
     started = _started_names(p)
     dones = [c for c in syncfacts.sync_calls(f, ("Done",)) if c.nargs == 0 and c.is_statement and c.func is not None]
@@ -63,13 +62,12 @@ def _started_names(p) -> frozenset[str]:
     def build():
         out = set()
         for g in p.package.same_package(p.file) if p.package is not None else [p.file]:
-            if b"go " not in g.src:
+            if not g.has(b"go "):
                 continue
-            for m in words(_GO_RE, g.src):
-                kw = g.root.descendant_for_byte_range(m.start(), m.start() + 2)
-                if kw is None or kw.type != "go" or kw.parent is None or kw.parent.type != "go_statement":
-                    continue
-                call = kw.parent.named_children[0] if kw.parent.named_child_count else None
+            for stmt in channels.go_statements(g):  # shared with the GO1xx rules
+                if _GO_RE.match(g.src, stmt.start_byte) is None:
+                    continue  # `go f(...)` / `go x.m(...)` written plainly
+                call = stmt.named_children[0] if stmt.named_child_count else None
                 fn = scope.unparen(call.child_by_field_name("function")) if call is not None \
                     and call.type == "call_expression" else None
                 if fn is not None and fn.type == "identifier":

@@ -21,7 +21,7 @@ _GO_Q = "(go_statement) @go"
 @go_rule("GO203")
 def check(p) -> None:
     f = p.file
-    if b".Wait()" not in f.src or b"go " not in f.src:
+    if not f.has(b".Wait()") or not f.has(b"go "):
         return
     adds = syncfacts.sync_calls(f, ("Add",))
     if not adds:

@@ -19,6 +19,7 @@ are unknown and never reported.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from golint_traefik.go import decls, imports, scope, syncfacts
 from golint_traefik.go.source import words
@@ -32,7 +33,7 @@ _NO_COPY_BUILTINS = frozenset({"len", "cap", "new", "Sizeof", "Offsetof", "Align
 def check(p) -> None:
     f = p.file
     holders = syncfacts.lock_holders(p.package, f)
-    has_sync = b"sync" in f.src and imports.imports_any(f, imports.SYNC)
+    has_sync = f.has(b"sync") and imports.imports_any(f, imports.SYNC)
     if not holders and not has_sync:
         return
     # Types are written where variables are declared: a file that names no holder type (and no
@@ -41,23 +42,19 @@ def check(p) -> None:
     if holders:
         _receivers(p, holders)
     _params(p, holders, uses)
-    if b"range" in f.src and (uses or _mentions_fields(f, _container_fields(p))):
+    if f.has(b"range") and (uses or _mentions_fields(f, _container_fields(p))):
         _ranges(p, holders, uses)
     _values(p, holders, uses)
 
 
-def _words(names) -> re.Pattern | None:
-    names = sorted(names)
-    if not names:
-        return None
-    return re.compile(rb"(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")  # with source.words
+def _field_uses_re(names) -> re.Pattern:
+    """``.name`` for any of the field names, the name captured (its literal ``.`` leads the regex
+    engine's search: no need to look for the names first)."""
+    return syncfacts.names_re(tuple(sorted(names)), rb"\.\s*")
 
 
 def _mentions_fields(f, names) -> bool:
-    if not names:
-        return False
-    return re.search(rb"\.\s*(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b", f.src) \
-        is not None
+    return bool(names) and _field_uses_re(names).search(f.src) is not None
 
 
 def _container_fields(p) -> frozenset[str]:
@@ -66,7 +63,7 @@ def _container_fields(p) -> frozenset[str]:
 
     def build():
         out = set()
-        for name, decl in syncfacts.struct_fields(p.package, f).items():
+        for name, decl in _fields_naming_holders(p).items():
             if not any(_container_of_holder(p, g, t) for g, t in decl):
                 continue
             for g, t, ptr in syncfacts.field_decls(p.package, f, name):
@@ -92,22 +89,13 @@ def _type_uses(p, holders) -> list:
     arrays of them), found by name in the source and checked on the tree."""
     f = p.file
     names = set(holders)
-    pats = []
-    if b"sync" in f.src and imports.imports_any(f, imports.SYNC):
+    aliases: tuple[str, ...] = ()
+    if f.has(b"sync") and imports.imports_any(f, imports.SYNC):
         if imports.dot_imported(f, imports.SYNC):
             names |= set(syncfacts.NO_COPY)
-        aliases = sorted(imports.local_names(f, imports.SYNC))
-        if aliases:
-            pats.append(rb"(?:" + b"|".join(re.escape(a.encode()) for a in aliases) + rb")\s*\.\s*("
-                        + b"|".join(n.encode() for n in syncfacts.NO_COPY) + rb")\b")
-    if names:
-        pats.append(rb"(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+        aliases = tuple(sorted(imports.local_names(f, imports.SYNC)))
     out = []
-    if not pats:
-        return out
-    # One group per alternative: the one that matched is the last (and only) one set.
-    for m in words(re.compile(b"|".join(pats)), f.src):
-        start, end = m.span(m.lastindex)
+    for start, end in _type_name_spans(f, aliases, tuple(sorted(names))):
         n = f.root.named_descendant_for_byte_range(start, end)
         if n is None or n.type != "type_identifier":
             continue
@@ -125,6 +113,49 @@ def _type_uses(p, holders) -> list:
             n = n.parent
         out.append(n)
     return out
+
+
+def _type_name_spans(f, aliases: tuple[str, ...], names: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The type name in each ``sync.Mutex`` (any sync type, through any local name of sync) and
+    each of ``names`` at the start of a word: what ``source.words`` finds with
+    :func:`_uses_re`, the ``sync.T`` form tried first at each place.  Found from the
+    occurrences of the aliases and names, as :func:`~golint_traefik.go.syncfacts.name_spans`."""
+    src = f.src
+    if not aliases and not names:
+        return []
+    if len(aliases) + len(names) > syncfacts.FEW_NAMES:
+        # One group per alternative: the one that matched is the last (and only) one set.
+        return [m.span(m.lastindex) for m in words(_uses_re(aliases, names), src)]
+    qualified, named = syncfacts.names_at(f, aliases), syncfacts.names_at(f, names)
+    out = []
+    end = 0
+    for s in sorted({*qualified, *named}):
+        if s < end:
+            continue  # inside the match before
+        span = None
+        if s in qualified:
+            m = _uses_re(aliases, ()).match(src, s)
+            if m is not None:
+                span, end = m.span(1), m.end()
+        if span is None and s in named:
+            e = syncfacts.name_end(src, s, named[s])
+            if e is not None:
+                span, end = (s, e), e
+        if span is not None and syncfacts.word_start(src, s):
+            out.append(span)
+    return out
+
+
+@lru_cache(maxsize=512)
+def _uses_re(aliases: tuple[str, ...], names: tuple[str, ...]) -> re.Pattern:
+    """``sync.Mutex`` (by each local name of sync) or a holder's name, one group per alternative."""
+    pats = []
+    if aliases:
+        pats.append(rb"(?:" + b"|".join(re.escape(a.encode()) for a in aliases) + rb")\s*\.\s*("
+                    + b"|".join(n.encode() for n in syncfacts.NO_COPY) + rb")\b")
+    if names:
+        pats.append(rb"(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+    return re.compile(b"|".join(pats))
 
 
 def _params(p, holders, uses) -> None:
@@ -160,8 +191,8 @@ def _type_param(f, param, typ) -> bool:
 
 def _receivers(p, holders) -> None:
     f = p.file
-    if not holders:
-        return
+    if not any(syncfacts.occurrences(f, name.encode()) for name in holders):
+        return  # the receiver's type is written in the file
     for m in syncfacts.top_level(f, "method_declaration"):
         r = syncfacts.receiver_of(f, m)
         if r is None or r[2] or r[0] not in holders:
@@ -215,7 +246,7 @@ def _package_containers(p) -> frozenset[str]:
 
 def _ranges(p, holders, uses) -> None:
     f = p.file
-    if b"range" not in f.src:
+    if not f.has(b"range"):
         return
     names = _container_names(p, uses)
     fields = _container_fields(p)
@@ -297,22 +328,18 @@ def _values(p, holders, uses) -> None:
     var_names = value_names | ptr_names
     seen = set()
     cands = []
-    if names and _mentions_fields(f, names):
-        rx = re.compile(rb"\.\s*(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
-        for m in rx.finditer(f.src):
+    if names:
+        for m in _field_uses_re(names).finditer(f.src):
             n = f.root.named_descendant_for_byte_range(m.start(1), m.end(1))
             if n is not None and n.type == "field_identifier" and n.parent is not None \
                     and n.parent.type == "selector_expression":
                 cands.append(n.parent)
-    w = _words(value_names)
-    if w is not None:
-        for m in words(w, f.src):
-            n = f.root.named_descendant_for_byte_range(m.start(), m.end())
-            if n is not None and n.type == "identifier":
-                cands.append(n)
+    for start, end in syncfacts.name_spans(f, value_names):
+        n = f.root.named_descendant_for_byte_range(start, end)
+        if n is not None and n.type == "identifier":
+            cands.append(n)
     if ptr_names:  # a pointer is copied only through `*p`
-        rx = re.compile(rb"\*[\s(]*(" + b"|".join(re.escape(n.encode()) for n in sorted(ptr_names)) + rb")\b")
-        for m in rx.finditer(f.src):
+        for m in syncfacts.names_re(tuple(sorted(ptr_names)), rb"\*[\s(]*").finditer(f.src):
             n = f.root.named_descendant_for_byte_range(m.start(1), m.end(1))
             if n is not None and n.type == "identifier":
                 cands.append(n)
@@ -393,13 +420,21 @@ def _container_of_holder(p, g, t) -> bool:
     return field is not None and syncfacts.holder_of_type(p.package, g, t.child_by_field_name(field)) is not None
 
 
+def _fields_naming_holders(p) -> dict[str, list]:
+    """The entries of :func:`~golint_traefik.go.syncfacts.struct_fields` whose type names a
+    lock-holding type or a sync type somewhere in its text: the only fields that can hold a lock,
+    point to a holder or contain holders."""
+    names = {*syncfacts.lock_holders(p.package, p.file), *syncfacts.NO_COPY}
+    return syncfacts.struct_fields_naming(p.package, p.file, tuple(sorted(names)))
+
+
 def _holder_fields(p) -> frozenset[str]:
     """Names of top-level struct fields of the package that hold a lock or point to a holder: the
     candidates, confirmed per name by :func:`_field_value` / :func:`_field_pointer` on use."""
     f = p.file
 
     def build():
-        return frozenset(name for name, decl in syncfacts.struct_fields(p.package, f).items()
+        return frozenset(name for name, decl in _fields_naming_holders(p).items()
                          if any(syncfacts.holder_of_type(p.package, g, t.named_children[0] if t.type == "pointer_type"
                                                          and t.named_child_count else t) for g, t in decl))
 

@@ -23,7 +23,7 @@ _METHOD_VALUE_Q = '(selector_expression field: (field_identifier) @f (#any-of? @
 @go_rule("GO205")
 def check(p) -> None:
     f = p.file
-    if b"Lock()" not in f.src or b"nlock()" not in f.src:
+    if not f.has(b"Lock()") or not f.has(b"nlock()"):
         return
     by_func: dict[int, list[syncfacts.SyncCall]] = {}
     for c in syncfacts.sync_calls(f, syncfacts.LOCK_METHODS):

@@ -16,7 +16,7 @@ from golint_traefik.registry import go_rule
 @go_rule("GO206")
 def check(p) -> None:
     f = p.file
-    if b"Lock()" not in f.src:
+    if not f.has(b"Lock()"):
         return
     funcs = {}
     for c in syncfacts.sync_calls(f, syncfacts.ACQUIRE):

@@ -26,7 +26,7 @@ def _pos(e):
 @go_rule("GO207")
 def check(p) -> None:
     f = p.file
-    if b"Lock()" not in f.src:
+    if not f.has(b"Lock()"):
         return
     edges = syncfacts.order_edges(p.package, f)
     done = set()

@@ -27,7 +27,7 @@ _CONSTANTS = frozenset({"nil", "true", "false", "iota"})
 @go_rule("GO208")
 def check(p) -> None:
     f = p.file
-    if b".Wait()" not in f.src or b"Cond" not in f.src and not _package_has_cond(p):
+    if not f.has(b".Wait()") or not f.has(b"Cond") and not _package_has_cond(p):
         return
     for w in syncfacts.sync_calls(f, ("Wait",)):
         if w.nargs or w.func is None or not w.is_statement or scope.loops_between(w.call, w.func):
@@ -88,4 +88,4 @@ def _rechecked(f, w, state: set[str]) -> bool:
 
 def _package_has_cond(p) -> bool:
     files = p.package.same_package(p.file) if p.package is not None else []
-    return any(b"Cond" in g.src for g in files)
+    return any(g.has(b"Cond") for g in files)
