@@ -160,7 +160,7 @@ def _apply(findings: list[Finding], parser: _Parser, selected) -> list[Finding]:
 
 def apply_go(file, findings: list[Finding], selected) -> list[Finding]:
     """Drop the findings of ``file`` (a GoFile) that its comments suppress; add E004/E005."""
-    if not any(file.has(m) for m in _GO_MARKERS):
+    if not file.has(b"lint") or not any(file.has(m) for m in _GO_MARKERS):  # one scan for both markers first
         return findings
     parser = _Parser(_GO_USAGE)
     comments = []

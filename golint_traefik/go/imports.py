@@ -47,8 +47,10 @@ def dot_imported(file: GoFile, paths: Iterable[str]) -> str | None:
 
 
 def imports_any(file: GoFile, paths: Iterable[str]) -> bool:
-    paths = tuple(paths)
-    return bool(local_names(file, paths)) or dot_imported(file, paths) is not None
+    """Whether the file imports one of ``paths`` under a name or with ``.``: a dictionary lookup, the
+    cheapest test a rule about a package's API can start with."""
+    used = file.used_imports
+    return any(p in used for p in paths)
 
 
 def package_of(file: GoFile, ident: Node, paths: Iterable[str]) -> str | None:
@@ -62,10 +64,9 @@ def package_of(file: GoFile, ident: Node, paths: Iterable[str]) -> str | None:
 def calls(file: GoFile, paths: Iterable[str], names: Iterable[str], node: Node | None = None) -> Iterator[PkgCall]:
     """Calls of any of ``names`` from the package(s) ``paths``, in source order."""
     paths, names = tuple(paths), tuple(sorted(names))
-    aliases = local_names(file, paths)
-    dot = dot_imported(file, paths)
-    if not aliases and dot is None:
+    if not imports_any(file, paths):
         return
+    dot = dot_imported(file, paths)
     # The calls are found once per file and name set (rules call this per node), by name in the text.
     found: list = file.selector_calls(names, node)
     if dot is not None:  # `After(d)` as well as `time.After(d)`

@@ -287,6 +287,11 @@ class GoFile:
         """Import paths imported with ``.``."""
         return frozenset(path for name, path in self._import_specs if name == ".")
 
+    @cached_property
+    def used_imports(self) -> frozenset[str]:
+        """The import paths the file can refer to: named (or default-named) and dot imports, not blank ones."""
+        return frozenset(self.imports.values()) | self.dot_imports
+
     def local_names(self, import_path: str) -> frozenset[str]:
         """The identifiers this file uses for ``import_path`` (usually one)."""
         return frozenset(n for n, p in self.imports.items() if p == import_path)

@@ -33,7 +33,7 @@ _NO_COPY_BUILTINS = frozenset({"len", "cap", "new", "Sizeof", "Offsetof", "Align
 def check(p) -> None:
     f = p.file
     holders = syncfacts.lock_holders(p.package, f)
-    has_sync = f.has(b"sync") and imports.imports_any(f, imports.SYNC)
+    has_sync = imports.imports_any(f, imports.SYNC)
     if not holders and not has_sync:
         return
     # Types are written where variables are declared: a file that names no holder type (and no
@@ -90,7 +90,7 @@ def _type_uses(p, holders) -> list:
     f = p.file
     names = set(holders)
     aliases: tuple[str, ...] = ()
-    if f.has(b"sync") and imports.imports_any(f, imports.SYNC):
+    if imports.imports_any(f, imports.SYNC):
         if imports.dot_imported(f, imports.SYNC):
             names |= set(syncfacts.NO_COPY)
         aliases = tuple(sorted(imports.local_names(f, imports.SYNC)))

@@ -39,7 +39,7 @@ def _lifetime(f, c: imports.PkgCall) -> str:
 def check(p) -> None:
     f = p.file
     calls = list(imports.calls(f, imports.CONTEXT, CONSTRUCTORS))
-    if f.has(b"NotifyContext"):  # its stop function is a cancel function too
+    if imports.imports_any(f, SIGNAL) and f.has(b"NotifyContext"):  # its stop function is a cancel function too
         calls = sorted([*calls, *imports.calls(f, SIGNAL, ("NotifyContext",))], key=lambda c: c.call.start_byte)
     for c in calls:
         target = scope.assignment_target(f, c.call, 1)

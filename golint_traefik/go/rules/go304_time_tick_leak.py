@@ -26,7 +26,7 @@ from golint_traefik.registry import go_rule
 @go_rule("GO304")
 def check(p) -> None:
     f = p.file
-    if not f.has(b"Tick") or f.is_test or f.package_name == "main":
+    if f.is_test or not imports.imports_any(f, imports.TIME) or not f.has(b"Tick") or f.package_name == "main":
         return
     modern = timers.collected(f)
     for c in imports.calls(f, imports.TIME, ("Tick",)):

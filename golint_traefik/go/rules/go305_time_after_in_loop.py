@@ -21,7 +21,7 @@ from golint_traefik.registry import go_rule
 @go_rule("GO305")
 def check(p) -> None:
     f = p.file
-    if not f.has(b"After"):
+    if not imports.imports_any(f, imports.TIME) or not f.has(b"After"):
         return
     modern = timers.collected(f)
     # Since 1.23 the runtime collects abandoned timers; in tests they live as long as the test: notes.

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from golint_traefik.go import httpfacts
+from golint_traefik.go import httpfacts, imports
 from golint_traefik.go.source import is_test_code
 from golint_traefik.registry import go_rule
 
@@ -28,7 +28,7 @@ _SETS_TIMEOUT = re.compile(rb"\.(ReadHeaderTimeout|ReadTimeout)\s*=[^=]")
 @go_rule("GO402")
 def check(p) -> None:
     f = p.file
-    if not f.has(b"net/http") or is_test_code(f):
+    if not imports.imports_any(f, httpfacts.HTTP) or is_test_code(f):  # servers are found through the import
         return
     for s in httpfacts.servers(f):
         addr = httpfacts.address(f, s.addr)

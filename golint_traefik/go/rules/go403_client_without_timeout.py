@@ -27,7 +27,7 @@ _DEFAULT_CLIENT_FUNCS = ("Get", "Post", "PostForm", "Head")
 @go_rule("GO403")
 def check(p) -> None:
     f = p.file
-    if not f.has(b"net/http") or is_test_code(f):
+    if not imports.imports_any(f, httpfacts.HTTP) or is_test_code(f):  # clients are found through the import
         return
     contexts = any(k in f.src for k in _CONTEXT_REQUESTS)
     for lit in httpfacts.struct_literals(f, httpfacts.HTTP, "Client"):

@@ -18,7 +18,7 @@ CONSTRUCTORS = ("NewServer", "NewTLSServer", "NewUnstartedServer")
 @go_rule("GO404")
 def check(p) -> None:
     f = p.file
-    if not f.has(b"httptest"):
+    if not imports.imports_any(f, httpfacts.HTTPTEST):
         return
     for c in imports.calls(f, httpfacts.HTTPTEST, CONSTRUCTORS):
         what = f"httptest.{c.name}"

@@ -17,7 +17,7 @@ from golint_traefik.registry import go_rule
 @go_rule("GO405")
 def check(p) -> None:
     f = p.file
-    if not f.has(b"signal"):
+    if not imports.imports_any(f, httpfacts.SIGNAL):
         return
     for c in imports.calls(f, httpfacts.SIGNAL, ("Notify",)):
         args = c.call.child_by_field_name("arguments").named_children

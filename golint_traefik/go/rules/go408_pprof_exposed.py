@@ -21,7 +21,7 @@ _BLANK_Q = '(import_spec name: (blank_identifier) path: (_) @path) @spec'
 @go_rule("GO408")
 def check(p) -> None:
     f = p.file
-    if not f.has(b"net/http"):
+    if not imports.imports_any(f, httpfacts.HTTP):
         return
     where = _pprof_import(p)  # rare, and cheap to rule out: before looking for servers
     if where is None:
