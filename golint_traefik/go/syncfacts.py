@@ -1120,7 +1120,7 @@ def lock_holders(package: GoPackage | None, file: GoFile) -> dict[str, Held]:
     def build():
         specs: dict[str, list[tuple[GoFile, Node]]] = {}
         files = decls._files(package, file)
-        if not any(f.has(b"sync") and imports.imports_any(f, imports.SYNC) for f in files):
+        if not any(imports.imports_any(f, imports.SYNC) for f in files):
             return {}  # nothing in the package can hold a sync value: sync types are named through an import
         for f in files:
             if not f.has(b"type"):
