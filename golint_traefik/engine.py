@@ -662,6 +662,7 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
                 internal += 1
         file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path] - cross_ids())
         findings.extend(fingerprint.assign(file_findings, f.line_text, text=f.src))
+    package.release()  # trees are freed now, not at the next garbage collection
     # Diagnostics about unreadable or broken files carry no line text to hash.
     findings = [fd for fd in findings if fd.fingerprint] + fingerprint.assign([fd for fd in findings if not fd.fingerprint], None)
     return findings, internal

@@ -326,6 +326,15 @@ class GoPackage:
         self.files = files
         self.memo: dict = {}
 
+    def release(self) -> None:
+        """Drop the facts the analysis remembered on the package and its files.  Some refer back to
+        their file (a lock flow keeps its file): left alone, such cycles keep every tree of the package
+        alive until the garbage collector finds them, and make its collections long."""
+        self.memo.clear()
+        for f in self.files:
+            f.memo.clear()
+            f._has.clear()
+
     def same_package(self, f: GoFile) -> list[GoFile]:
         """Files that share ``f``'s package clause (``foo`` and ``foo_test`` are separate); built once
         per package clause (rules ask for every file, and big packages have hundreds)."""
