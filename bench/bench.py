@@ -8,7 +8,8 @@ Usage (after the README's install step):
 
 Figures per scenario: wall time, CPU time (user+sys of golint-traefik and its workers), peak RSS
 of the largest process, files/s and lines/s; each is the median of ``--runs``
-runs.  Scenarios:
+runs (the floor and the cold run alternate, so that a drifting machine slows both alike).
+The package is compiled to bytecode first, as ``pip install`` does.  Scenarios:
 
   floor     tree-sitter parse of the same Go files, same number of processes, nothing else
   cold      golint-traefik check, no cache
@@ -110,7 +111,16 @@ def _interpreter(exe: str) -> str:
 
 
 def median_of(runs: int, fn) -> dict:
-    results = [fn() for _ in range(runs)]
+    return _median([fn() for _ in range(runs)])
+
+
+def interleaved(runs: int, fn_a, fn_b) -> tuple[dict, dict]:
+    """The medians of ``runs`` runs of two commands, run in turn (a, b, a, b...)."""
+    pairs = [(fn_a(), fn_b()) for _ in range(runs)]
+    return _median([a for a, _ in pairs]), _median([b for _, b in pairs])
+
+
+def _median(results: list[dict]) -> dict:
     return {k: statistics.median(r[k] for r in results) if isinstance(results[0][k], (int, float)) else results[-1][k]
             for k in results[0]}
 
@@ -215,8 +225,12 @@ def main() -> int:
 
     base = [exe, "check", "--format", "json", "--output", os.devnull, "--jobs", str(args.jobs), "--exit-zero"]
     nocache = ["--no-cache"] if has_cache else []
-    add("floor (parse only)", median_of(args.runs, lambda: run_measured([sys.executable, str(floor_py), str(listing), str(args.jobs)])))
-    add("cold", median_of(args.runs, lambda: run_measured(base + nocache + [str(corpus)])))
+    # The floor and the cold run alternate, so that a machine whose speed drifts (a shared VM) slows
+    # both alike and the ratio between them stays fair.
+    floor, cold = interleaved(args.runs, lambda: run_measured([sys.executable, str(floor_py), str(listing), str(args.jobs)]),
+                              lambda: run_measured(base + nocache + [str(corpus)]))
+    add("floor (parse only)", floor)
+    add("cold", cold)
     if has_cache:
         counter = iter(range(10**6))
 
