@@ -8,11 +8,14 @@ is declared with that type.  These helpers index the package once
 
 from __future__ import annotations
 
+import operator
 import re
 
 from golint_traefik.go import imports
 from golint_traefik.go.scope import Binding, resolve
 from golint_traefik.go.source import GoFile, GoPackage, Node, words
+
+_START = operator.attrgetter("start_byte")
 
 _FIELDS_Q = "(field_declaration type: (_) @type) @field"
 _STRUCT_KW = re.compile(rb"struct\b")  # with source.words: at a word boundary
@@ -69,7 +72,7 @@ def package_var(package: GoPackage, file: GoFile, name: str) -> tuple[GoFile, Bi
     def build():
         out: dict[str, tuple[GoFile, Binding]] = {}
         for f in _files(package, file):
-            for decl in (c for c in f.top if c.type == "var_declaration"):
+            for decl in f.top_by_type.get("var_declaration", ()):
                 for ident in _names(decl):
                     b = resolve(f, ident)
                     if b is not None:
@@ -85,7 +88,7 @@ def package_var_names(package: GoPackage | None, file: GoFile) -> frozenset[str]
 
     def build():
         return frozenset(f.text(n) for f in _files(package, file)
-                         for decl in (c for c in f.top if c.type == "var_declaration") for n in _names(decl))
+                         for decl in f.top_by_type.get("var_declaration", ()) for n in _names(decl))
 
     return _memo(package, ("decls.var_names", file.package_name), build)
 
@@ -171,9 +174,9 @@ def functions(package: GoPackage | None, file: GoFile) -> dict[tuple[str | None,
     def build():
         out: dict[tuple[str | None, str], list[tuple[GoFile, Node]]] = {}
         for f in _files(package, file):
-            for func in f.top:  # Go declares functions and methods at the top level only
-                if func.type not in ("function_declaration", "method_declaration"):
-                    continue
+            by_type = f.top_by_type  # Go declares functions and methods at the top level only
+            funcs = by_type.get("function_declaration", ()) + by_type.get("method_declaration", ())
+            for func in sorted(funcs, key=_START):
                 name = func.child_by_field_name("name")
                 if name is None:
                     continue

@@ -70,6 +70,28 @@ def _literal(token: bytes) -> re.Pattern:
     return re.compile(re.escape(token))
 
 
+# An import block, token by token: the keyword, parentheses, semicolons, line comments and specs
+# (an optional name, then the path as an interpreted or raw string).
+_IMPORT_TOKEN = re.compile(r'\s*(?:(import(?!\w)|[();])|//[^\n]*|(?:([^\W\d]\w*|\.)\s+)?("(?:[^"\\\n]|\\.)*"|`[^`]*`))')
+
+
+def _specs_from_text(text: str) -> list[tuple[str | None, str]] | None:
+    """The (name, path) specs of an ``import`` declaration's text, or None when the text is not
+    only the keyword, parentheses, semicolons, line comments and specs (the tree then decides)."""
+    if "/*" in text:
+        return None
+    out = []
+    pos, end = 0, len(text.rstrip())
+    while pos < end:
+        m = _IMPORT_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        if m.group(3) is not None:
+            out.append((m.group(2), m.group(3).strip('"`')))
+        pos = m.end()
+    return out
+
+
 def _within(found: list, node: Node | None) -> list:
     """The items of ``found`` (tuples led by a node) that lie inside ``node``; all of them for None."""
     if node is None:
@@ -249,8 +271,18 @@ class GoFile:
         return tuple(self.root.named_children)
 
     @cached_property
+    def top_by_type(self) -> dict[str, tuple[Node, ...]]:
+        """The top-level nodes by type, each in source order.  Asking a node its type makes a string;
+        files have thousands of top-level nodes, and the imports, the package clause, functions and
+        variables are each looked for among them."""
+        out: dict[str, list[Node]] = {}
+        for n in self.top:
+            out.setdefault(n.type, []).append(n)
+        return {t: tuple(ns) for t, ns in out.items()}
+
+    @cached_property
     def package_name(self) -> str:
-        for child in self.top:  # the package clause is a top-level node: no tree walk
+        for child in self.top_by_type.get("package_clause", ()):  # a top-level node: no tree walk
             if child.type == "package_clause":
                 name = next((c for c in child.named_children if c.type == "package_identifier"), None)
                 return self.text(name) if name is not None else ""
@@ -258,19 +290,27 @@ class GoFile:
 
     @cached_property
     def _import_specs(self) -> tuple[tuple[str | None, str], ...]:
-        """(written name or None, path) per import spec; only the top-level import blocks are searched."""
+        """(written name or None, path) per import spec; only the top-level import blocks are searched.
+
+        Each block's specs are read from its text (comments skipped), which costs a fraction of a walk
+        over its nodes; a block with a ``/* */`` comment, or whose text does not read as specs only,
+        is walked on the tree."""
         out = []
-        for decl in self.top:
-            if decl.type != "import_declaration":
-                continue
-            for spec in decl.named_children:  # `import "x"` or `import ( ... )`
-                for s in (spec.named_children if spec.type == "import_spec_list" else (spec,)):
-                    path = s.child_by_field_name("path") if s.type == "import_spec" else None
-                    if path is None:
-                        continue
-                    name = s.child_by_field_name("name")
-                    out.append((self.text(name) if name is not None else None, self.text(path).strip('"`')))
+        for decl in self.top_by_type.get("import_declaration", ()):
+            specs = _specs_from_text(self.src[decl.start_byte:decl.end_byte].decode("utf-8", "replace"))
+            out.extend(specs if specs is not None else self._specs_from_tree(decl))
         return tuple(out)
+
+    def _specs_from_tree(self, decl: Node) -> list[tuple[str | None, str]]:
+        out = []
+        for spec in decl.named_children:  # `import "x"` or `import ( ... )`
+            for s in (spec.named_children if spec.type == "import_spec_list" else (spec,)):
+                path = s.child_by_field_name("path") if s.type == "import_spec" else None
+                if path is None:
+                    continue
+                name = s.child_by_field_name("name")
+                out.append((self.text(name) if name is not None else None, self.text(path).strip('"`')))
+        return out
 
     @cached_property
     def imports(self) -> dict[str, str]:
