@@ -335,7 +335,10 @@ def _package_level(file: GoFile) -> dict[bytes, Binding]:
     def build() -> dict[bytes, Binding]:
         out: dict[bytes, Binding] = {}
         root = file.root
-        for stmt in root.named_children:
+        by_type = file.top_by_type  # only these top-level nodes declare names
+        decls = by_type.get("var_declaration", ()) + by_type.get("const_declaration", ()) \
+            + by_type.get("function_declaration", ())
+        for stmt in sorted(decls, key=lambda n: n.start_byte):
             found = [(d[0], d[2], d[3], d[4]) for d in _declares(stmt)]
             if stmt.type == "function_declaration" and stmt.child_by_field_name("name") is not None:
                 found.append((stmt.child_by_field_name("name"), stmt, None, None))
