@@ -44,3 +44,17 @@ def test_text_and_tree_agree():
 @pytest.mark.parametrize("text", ['import foo"x"', "import (\n\tfoo bar\n)", 'import "x" + "y"'])
 def test_text_that_is_not_only_specs_goes_to_the_tree(text):
     assert _specs_from_text(text) is None
+
+
+@pytest.mark.parametrize("src", [
+    b"package p\nfunc f() { wg.Add(1); go g(); wg.Wait() }\n",
+    b"package p\nfunc f() { x.Add(.Done()) }\n",  # adjacent members of the family
+    b"package p\nfunc f() { x.Wait(); y.Waiting() }\n",
+    b"package p\n// .Done() in a comment counts too: has() is a text test\n",
+    b"package p\n",
+])
+def test_has_is_token_in_source(src):
+    """GoFile.has (one scan for a family of words, or one per word) answers like ``in``."""
+    f = GoFile("p.go", src)
+    for token in (b".Done()", b".Wait()", b".Add(", b"go ", b"Lock()", b"net/http/pprof", b"Waiting"):
+        assert f.has(token) is (token in src), token

@@ -65,6 +65,20 @@ def _source_order(node: Node) -> tuple[int, int]:
     return node.start_byte, -node.end_byte
 
 
+def _family(*tokens: bytes) -> dict[bytes, tuple[re.Pattern, tuple[bytes, ...]]]:
+    """Words that :meth:`GoFile.has` answers together with one scan: they share their first byte,
+    which leads the joint regex (so the engine scans as fast as for one literal), and contain it
+    nowhere else (so no match can hide another)."""
+    first = tokens[0][:1]
+    assert all(t[:1] == first and first not in t[1:] for t in tokens), tokens
+    rx = re.compile(b"|".join(re.escape(t) for t in tokens))
+    return {t: (rx, tokens) for t in tokens}
+
+
+# The WaitGroup methods the GO20x rules look for: about half the cost of three scans.
+_FAMILIES = _family(b".Wait()", b".Add(", b".Done()")
+
+
 @lru_cache(maxsize=None)
 def _literal(token: bytes) -> re.Pattern:
     return re.compile(re.escape(token))
@@ -121,11 +135,18 @@ class GoFile:
         try:
             return self._has[token]
         except KeyError:
-            # For short words, the regex engine's literal scan beats bytes.__contains__ (about 2x for
-            # `go ` or `<-` over the stdlib); for longer ones the substring search wins.
-            found = self._has[token] = _literal(token).search(self.src) is not None if len(token) <= 7 \
-                else token in self.src
-            return found
+            pass
+        family = _FAMILIES.get(token)
+        if family is not None:  # one scan answers for the whole family
+            seen = {m.group() for m in family[0].finditer(self.src)}
+            for t in family[1]:
+                self._has[t] = t in seen
+            return self._has[token]
+        # For short words, the regex engine's literal scan beats bytes.__contains__ (about 2x for
+        # `go ` or `<-` over the stdlib); for longer ones the substring search wins.
+        found = self._has[token] = _literal(token).search(self.src) is not None if len(token) <= 7 \
+            else token in self.src
+        return found
 
     def memo_get(self, key, compute):
         """``memo[key]``, computing and storing it on first use."""
