@@ -940,14 +940,9 @@ def receiver_of(file: GoFile, func: Node) -> tuple[str, str | None, bool, Node] 
     return file.text(tnode), rname, pointer, typ
 
 
-def top_level(file: GoFile, node_type: str) -> list[Node]:
+def top_level(file: GoFile, node_type: str) -> tuple[Node, ...]:
     """The top-level declarations of one type (no tree walk: they are children of the root)."""
-    by_type = file.memo.get("syncfacts.top_by_type")
-    if by_type is None:
-        by_type = file.memo["syncfacts.top_by_type"] = {}
-        for c in file.top:
-            by_type.setdefault(c.type, []).append(c)
-    return by_type.get(node_type, [])
+    return file.top_by_type.get(node_type, ())
 
 
 def methods(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str], Method]:
@@ -1038,7 +1033,9 @@ def unlocking_funcs(package: GoPackage | None, file: GoFile,
 
     Names, not types: a method ``close`` of any type that unlocks ``mu`` puts ``close`` here."""
     release = tuple(sorted(release))
-    needles = tuple(m.encode() + b"()" for m in release)
+    needles = [m.encode() + b"()" for m in release]
+    # A needle containing another (``RUnlock()``, ``Unlock()``) is in the text only if that one is.
+    needles = [n for n in needles if not any(m != n and m in n for m in needles)]
 
     def build():
         out: dict[str, set[str]] = {}

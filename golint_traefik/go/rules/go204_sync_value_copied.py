@@ -442,15 +442,28 @@ def _holder_fields(p) -> frozenset[str]:
 
 
 def _field_value(p, name: str) -> str | None:
-    """What ``x.name`` holds when every struct field ``name`` of the package holds a lock by value."""
+    """What ``x.name`` holds when every struct field ``name`` of the package holds a lock by value.
+
+    The fields of the package's top-level structs are looked at first: they are among all the
+    fields (:func:`~golint_traefik.go.syncfacts.field_decls`, local types included), so one of
+    them that is a pointer or holds no lock answers without indexing the others."""
     f = p.file
 
     def build():
+        top = syncfacts.struct_fields(p.package, f).get(name, [])
+        if not all(_holds_by_value(p, g, t) for g, t in top):
+            return None
         decl = syncfacts.field_decls(p.package, f, name)
         whys = [(g.text(t), None if ptr else syncfacts.holder_of_type(p.package, g, t)) for g, t, ptr in decl]
         return _what(*whys[0]) if whys and all(w for _, w in whys) else None
 
     return decls._memo(p.package, ("GO204.field", f.package_name, name), build)
+
+
+def _holds_by_value(p, g, typ) -> bool:
+    """The field type ``typ`` (in ``g``) holds a lock by value (neither ``*T`` nor an embedded ``*T``)."""
+    return typ.type != "pointer_type" and not syncfacts.embedded_pointer(typ) \
+        and syncfacts.holder_of_type(p.package, g, typ) is not None
 
 
 def _holder_var_names(p, uses) -> tuple[set[str], set[str]]:

@@ -75,7 +75,10 @@ def _leaves(f, flow, ev, key, mode, site, end) -> bool:
 
 def _regions(f, cs: list[syncfacts.SyncCall]) -> dict[int, tuple[str, object]]:
     """Lock site id -> (key, the statement that ends its critical section): a later statement of
-    the same block that is ``key.Unlock()`` or ``defer key.Unlock()``."""
+    the same block that is ``key.Unlock()`` or ``defer key.Unlock()``.
+
+    A lock whose very next statement is its ``defer key.Unlock()`` is left out: the flow marks the
+    lock deferred before any exit can see it, and the rule skips deferred locks."""
     # (key, mode, block) -> release statements of that block, in source order (``cs`` is), with their offsets
     releases: dict[tuple, tuple[list[int], list]] = {}
     for c in cs:
@@ -93,9 +96,21 @@ def _regions(f, cs: list[syncfacts.SyncCall]) -> dict[int, tuple[str, object]]:
         block = stmt.parent.id if stmt.parent is not None else None
         at, stmts = releases.get((c.key, syncfacts.ACQUIRE[c.method], block), ((), ()))
         i = bisect.bisect_right(at, stmt.start_byte)  # the first release after the lock: linear, not quadratic
-        if i < len(stmts):
+        if i < len(stmts) and not _deferred_next(stmt, stmts[i]):
             out[c.call.id] = (c.key, stmts[i])
     return out
+
+
+def _deferred_next(stmt, end) -> bool:
+    """``end``, the release ending the critical section the lock statement ``stmt`` opens, is a
+    ``defer`` right after ``stmt`` (comments aside) whose call is not in parentheses (the flow
+    defers the call a ``defer`` statement holds, not an expression around it)."""
+    if end.type != "defer_statement":
+        return False
+    nxt = stmt.next_named_sibling
+    while nxt is not None and nxt.type == "comment":
+        nxt = nxt.next_named_sibling
+    return nxt == end and any(c.type == "call_expression" for c in end.named_children)
 
 
 def _handed_off(f, func, keys: set[str]) -> set[str]:
