@@ -37,6 +37,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
 from golint_traefik.go import scope
@@ -306,9 +307,50 @@ def _local_channels(file: GoFile) -> list[LocalChan]:
 def _uses(file: GoFile, b: scope.Binding) -> list[scope.Use]:
     """:func:`scope.uses` of the local variable ``b``: the identifiers spelt like it after it in its scope
     that resolve to it.  Found from the text of the scope: scope's index of every identifier of the
-    declaration around it is rarely needed otherwise in a file that makes channels."""
-    return [scope.use_of(file, n, b.func) for n in spelt(file, b.name, b.ident.end_byte, b.scope.end_byte)
-            if n.type == "identifier" and scope.resolve(file, n) == b]
+    declaration around it is rarely needed otherwise in a file that makes channels.
+
+    When nothing in the scope declares the name again (see :func:`_sole_binding_from`), every
+    identifier spelt like it after the declaring statement is a use: only the others are resolved."""
+    found = [n for n in spelt(file, b.name, b.ident.end_byte, b.scope.end_byte) if n.type == "identifier"]
+    sure = _sole_binding_from(file, b, found)
+    return [scope.use_of(file, n, b.func) for n in found
+            if sure is not None and n.start_byte >= sure or scope.resolve(file, n) == b]
+
+
+# Where a name is declared: the parents of a declaring identifier (see scope._declares and scope._params),
+# and the statements whose left-hand expression list declares (``x, y := ...``, ``range``, ``case v := <-c``,
+# ``switch v := x.(type)``).
+_NAME_PARENTS = frozenset({"var_spec", "const_spec", "parameter_declaration", "variadic_parameter_declaration"})
+_LEFT_DECLARES = frozenset({"short_var_declaration", "range_clause", "receive_statement", "type_switch_statement"})
+
+
+def _sole_binding_from(file: GoFile, b: scope.Binding, found: list[Node]) -> int | None:
+    """The end of the statement declaring ``b`` when every identifier of ``found`` (those spelt like ``b``
+    after it in its scope) that lies after that statement surely resolves to ``b``: ``b`` is declared
+    in a statement list, by the first declaration of its name there, and none of ``found`` stands
+    where a name is declared -- so no block, function literal, ``if``/``for``/``switch`` header or
+    ``select`` case in between declares the name again (:func:`scope.resolve` would stop there).
+    None when that is not so."""
+    lst = b.scope
+    if lst.type != "statement_list":
+        return None
+    stmt = b.ident
+    while stmt.parent is not None and stmt.parent != lst:
+        stmt = stmt.parent
+    if stmt.parent is None:
+        return None
+    if any(n.type == "identifier" for n in spelt(file, b.name, stmt.start_byte, b.ident.start_byte)):
+        return None  # `x, x := ...`: an earlier declaration of the name in the same statement
+    for n in found:
+        par = n.parent
+        if par.type in _NAME_PARENTS:
+            return None
+        if par.type == "expression_list":
+            n, par = par, par.parent
+        if par.type in _LEFT_DECLARES and n != par.child_by_field_name("right") \
+                and n != par.child_by_field_name("value"):
+            return None
+    return stmt.end_byte
 
 
 def builtin(file: GoFile, fn: Node) -> bool:
@@ -336,8 +378,10 @@ def _only_called(file: GoFile, name: str) -> bool:
 
 
 def _op(file: GoFile, use: scope.Use, func: Node | None) -> ChanOp:
+    """The :class:`ChanOp` of ``use``, a use of a binding declared by ``func`` (its ``closure`` is
+    relative to ``func``: without one, no function literal lies between and ``func`` runs it)."""
     ident = use.node
-    how, go = runner(ident, func)
+    how, go = runner(ident, func) if use.closure is not None else ("self", None)
     kind, expr = classify(file, ident)
     if kind == "escape" and use.kind in ("write", "range"):  # classify() saw them; keep scope's word
         kind = use.kind
@@ -568,7 +612,7 @@ def calls_fatal(f, node) -> bool:
 def sends_per_run(file: GoFile, literal: Node, sends: list[ChanOp]) -> tuple[int, int]:
     """How many of ``sends`` (plain send statements inside ``literal``) one run of the function literal
     executes: (fewest, most), MANY standing for "once per loop iteration"."""
-    return _SendCount(file, {op.expr.id for op in sends}).of_literal(literal)
+    return _SendCount(file, {op.expr.id: op.expr for op in sends}).of_literal(literal)
 
 
 class _SendCount:
@@ -580,8 +624,8 @@ class _SendCount:
     Outcomes of a statement list are kept apart: falling through, ``return``, ``break``, ``continue``.
     """
 
-    def __init__(self, f, sends: set[int]):
-        self.f, self.sends = f, sends
+    def __init__(self, f, sends: dict[int, Node]):
+        self.f, self.sends = f, sends  # node id -> send statement
 
     def of_literal(self, lit) -> tuple[int, int]:
         body = scope.body(lit)
@@ -590,8 +634,7 @@ class _SendCount:
         if not ends:
             return MANY, MANY  # never ends: an endless sending loop
         lo, hi = min(v[0] for v in ends), max(v[1] for v in ends)
-        extra = sum(1 for n in scope.walk(body, skip_funcs=False) if n.type == "send_statement" and n.id in self.sends
-                    and self._deferred(n, lit))
+        extra = sum(1 for n in self.sends.values() if _inside(n, body, across_funcs=True) and self._deferred(n, lit))
         return min(MANY, lo + extra), min(MANY, hi + extra)
 
     @staticmethod
@@ -604,7 +647,8 @@ class _SendCount:
         return False
 
     def has_send(self, node) -> int:
-        return sum(1 for n in scope.walk(node) if n.type == "send_statement" and n.id in self.sends)
+        """How many of the sends lie inside ``node`` (not in a function literal)."""
+        return sum(1 for n in self.sends.values() if _inside(n, node, across_funcs=False))
 
     def seq(self, stmts) -> dict[str, tuple[int, int]]:
         out: dict[str, tuple[int, int]] = {}
@@ -692,6 +736,19 @@ class _SendCount:
         return {"fall": (0, n)} if n else {"fall": (0, 0)}
 
 
+def _inside(n: Node, node: Node, across_funcs: bool) -> bool:
+    """Whether ``n`` is a descendant of ``node`` (and, unless ``across_funcs``, not inside a function
+    literal within it): what :func:`scope.walk` of ``node`` would come to, without the walk."""
+    if not (node.start_byte <= n.start_byte and n.end_byte <= node.end_byte):
+        return False
+    p = n.parent
+    while p is not None and p != node:
+        if not across_funcs and p.type == "func_literal":
+            return False
+        p = p.parent
+    return p is not None
+
+
 def _merge(out, k, v) -> None:
     old = out.get(k)
     out[k] = v if old is None else (min(old[0], v[0]), max(old[1], v[1]))
@@ -717,11 +774,17 @@ def spelt(file: GoFile, name: str, start: int = 0, end: int | None = None) -> It
     """The nodes (identifiers, field and type names) spelt ``name`` in ``file`` (between the bytes
     ``start`` and ``end``), in source order: the word's occurrences in the text, each checked on the
     tree -- a file mentions a name a few times, while a query would visit every node of the tree."""
-    rx = re.compile(re.escape(name.encode()) + rb"(?![0-9A-Za-z_])")
-    for m in words(rx, file.src, start, end):
+    for m in words(_word_rx(name), file.src, start, end):
         n = node_at(file, m.start(), m.end())
         if n is not None:  # None: inside a comment, a string or a longer word
             yield n
+
+
+@lru_cache(maxsize=4096)
+def _word_rx(name: str) -> re.Pattern:
+    """The pattern of the word ``name`` (for :func:`source.words`, which checks the start); kept here,
+    as the ``re`` module's own cache is shared with every pattern of the program."""
+    return re.compile(re.escape(name.encode()) + rb"(?![0-9A-Za-z_])")
 
 
 def _selectors(file: GoFile, name: str) -> tuple[list[Node], list[Node]]:

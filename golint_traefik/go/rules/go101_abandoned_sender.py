@@ -22,7 +22,10 @@ goroutine started in a loop runs once per iteration (a constant
 
 from __future__ import annotations
 
+import re
+
 from golint_traefik.go import channels, scope
+from golint_traefik.go.source import words
 from golint_traefik.registry import go_rule
 
 MANY = channels.MANY
@@ -143,13 +146,10 @@ def _line(n) -> int:
 def _early_return(f, ch, senders, recvs):
     """A return between a sender's go statement and the first receive."""
     first = min(r.expr.start_byte for r in recvs)
-    body = scope.body(ch.func)
     for s in senders:
         if s.go.end_byte > first:
             continue
-        for ret in scope.walk(body):
-            if ret.type != "return_statement" or not s.go.end_byte <= ret.start_byte < first:
-                continue
+        for ret in _returns(f, ch.func, s.go.end_byte, first):
             if any(scope.within(r.expr, ret) or r.select is not None and scope.within(ret, r.select) for r in recvs):
                 continue  # it returns the receive, or returns from the select that receives
             if _exclusive(s.go, ret):
@@ -161,6 +161,22 @@ def _early_return(f, ch, senders, recvs):
             return s.plain[0], f"the function returns on line {_line(ret)} before receiving from it", \
                 [(ret, "returns here without receiving"), (s.go, "the sender starts here")]
     return None
+
+
+_RETURN = re.compile(rb"return(?![0-9A-Za-z_])")  # with source.words: the keyword
+
+
+def _returns(f, func, start, end) -> list:
+    """The return statements of ``func`` itself (not of function literals inside it) that start between
+    the bytes ``start`` and ``end``, in source order: found from the ``return`` keywords of the text."""
+    out = []
+    for m in words(_RETURN, f.src, start, end):
+        kw = channels.node_at(f, m.start(), m.end())
+        ret = kw.parent if kw is not None and kw.type == "return" else None
+        if ret is not None and ret.type == "return_statement" and ret.start_byte == m.start() \
+                and scope.enclosing_func(ret) == func:
+            out.append(ret)
+    return out
 
 
 def _exclusive(a, b) -> bool:

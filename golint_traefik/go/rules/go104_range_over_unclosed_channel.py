@@ -137,18 +137,25 @@ def _declared_as_chan(p, name) -> bool:
     return name in names
 
 
+_CHAN_WORD = re.compile(rb"chan\b")
+_BEFORE_CHAN = frozenset(b" \t-")  # what precedes the `chan` of a declaration line: a blank, or `<-`
+
+
 def _chan_decl_names(src: bytes):
-    """The names of the lines ``a, b chan T`` of ``src``: only lines that mention ``chan`` are matched
-    (a regex anchored at every line start of the file is ten times slower)."""
-    at, line = src.find(b"chan"), -1
-    while at >= 0:
+    """The names of the lines ``a, b chan T`` of ``src``: only lines with a word ``chan`` after a blank
+    or ``<-`` are matched (a regex anchored at every line start of the file is ten times slower, and
+    ``chan`` inside longer words -- ``hchan``, ``chansend`` -- is frequent)."""
+    line = -1
+    for m in _CHAN_WORD.finditer(src):
+        at = m.start()
+        if at == 0 or src[at - 1] not in _BEFORE_CHAN:
+            continue
         start = src.rfind(b"\n", 0, at) + 1
         if start != line:
             line = start
-            m = _CHAN_DECL.match(src, start)
-            if m:
-                yield from m.group(1).split(b",")
-        at = src.find(b"chan", at + 4)
+            decl = _CHAN_DECL.match(src, start)
+            if decl:
+                yield from decl.group(1).split(b",")
 
 
 def _range_head(loop):
