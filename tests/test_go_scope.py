@@ -152,6 +152,53 @@ def test_uses_skip_shadowed_names():
     assert [line_of(u.node) for u in scope.uses(f, outer)] == [8]
 
 
+SHADOWING = """
+    package p
+    func f(v int) {
+    	a, b := 1, 2
+    	use(a, b)
+    	a = b
+    	c := a
+    	c, d := a, c
+    	{
+    		a := 3
+    		use(a)
+    	}
+    	if b := a; b > 0 {
+    		use(b)
+    	}
+    	for _, a := range []int{c, d} {
+    		use(a)
+    	}
+    	func(b int) { use(a, b) }(a)
+    	select {
+    	case d := <-ch:
+    		use(d)
+    	}
+    	switch c := x.(type) {
+    	default:
+    		use(c)
+    	}
+    	var e = d
+    	e, b = b, e
+    	use(T{a: a, e: e}, v)
+    }
+"""
+
+
+def test_uses_agree_with_resolving_every_identifier():
+    """uses() takes identifiers after a binding's statement without resolving them when nothing in
+    its scope can declare the name again; every shadowing form must still be told apart."""
+    f = gofile(SHADOWING)
+    idents = f.captures("(identifier) @i")["i"]
+    bindings = {b.ident.id: b for b in (scope.resolve(f, n) for n in idents) if b is not None}
+    assert len(bindings) >= 10
+    for b in bindings.values():
+        slow = [n.start_byte for n in idents if n != b.ident and scope.resolve(f, n) == b
+                and (n.start_byte > b.ident.start_byte or b.kind in ("param", "result", "receiver", "package"))]
+        assert [u.node.start_byte for u in scope.uses(f, b)] == slow, b.name
+
+
 @pytest.mark.parametrize("body,expected", [
     ("for {\n\t\twork()\n\t}", True),
     ("for {\n\t\tif done() {\n\t\t\tbreak\n\t\t}\n\t}", False),

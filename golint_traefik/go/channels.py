@@ -305,52 +305,15 @@ def _local_channels(file: GoFile) -> list[LocalChan]:
 
 
 def _uses(file: GoFile, b: scope.Binding) -> list[scope.Use]:
-    """:func:`scope.uses` of the local variable ``b``: the identifiers spelt like it after it in its scope
-    that resolve to it.  Found from the text of the scope: scope's index of every identifier of the
-    declaration around it is rarely needed otherwise in a file that makes channels.
+    """The uses of the local variable ``b``: the identifiers spelt like it after it in its scope that
+    resolve to it (as :func:`scope.uses`, not kept in the file's memo: each channel is asked once).
 
-    When nothing in the scope declares the name again (see :func:`_sole_binding_from`), every
+    When nothing in the scope declares the name again (see :func:`scope.sole_binding_from`), every
     identifier spelt like it after the declaring statement is a use: only the others are resolved."""
     found = [n for n in spelt(file, b.name, b.ident.end_byte, b.scope.end_byte) if n.type == "identifier"]
-    sure = _sole_binding_from(file, b, found)
+    sure = scope.sole_binding_from(file, b, found)
     return [scope.use_of(file, n, b.func) for n in found
             if sure is not None and n.start_byte >= sure or scope.resolve(file, n) == b]
-
-
-# Where a name is declared: the parents of a declaring identifier (see scope._declares and scope._params),
-# and the statements whose left-hand expression list declares (``x, y := ...``, ``range``, ``case v := <-c``,
-# ``switch v := x.(type)``).
-_NAME_PARENTS = frozenset({"var_spec", "const_spec", "parameter_declaration", "variadic_parameter_declaration"})
-_LEFT_DECLARES = frozenset({"short_var_declaration", "range_clause", "receive_statement", "type_switch_statement"})
-
-
-def _sole_binding_from(file: GoFile, b: scope.Binding, found: list[Node]) -> int | None:
-    """The end of the statement declaring ``b`` when every identifier of ``found`` (those spelt like ``b``
-    after it in its scope) that lies after that statement surely resolves to ``b``: ``b`` is declared
-    in a statement list, by the first declaration of its name there, and none of ``found`` stands
-    where a name is declared -- so no block, function literal, ``if``/``for``/``switch`` header or
-    ``select`` case in between declares the name again (:func:`scope.resolve` would stop there).
-    None when that is not so."""
-    lst = b.scope
-    if lst.type != "statement_list":
-        return None
-    stmt = b.ident
-    while stmt.parent is not None and stmt.parent != lst:
-        stmt = stmt.parent
-    if stmt.parent is None:
-        return None
-    if any(n.type == "identifier" for n in spelt(file, b.name, stmt.start_byte, b.ident.start_byte)):
-        return None  # `x, x := ...`: an earlier declaration of the name in the same statement
-    for n in found:
-        par = n.parent
-        if par.type in _NAME_PARENTS:
-            return None
-        if par.type == "expression_list":
-            n, par = par, par.parent
-        if par.type in _LEFT_DECLARES and n != par.child_by_field_name("right") \
-                and n != par.child_by_field_name("value"):
-            return None
-    return stmt.end_byte
 
 
 def builtin(file: GoFile, fn: Node) -> bool:

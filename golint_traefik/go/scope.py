@@ -379,12 +379,53 @@ def _idents_named(file: GoFile, node: Node, name: bytes) -> Iterator[Node]:
     """The identifiers spelt ``name`` inside ``node``, in source order: the word's occurrences in the
     text, each checked on the tree (a scope mentions a name a few times; a query, or an index of every
     identifier, would visit all of them)."""
+    return idents_between(file, node.start_byte, node.end_byte, name)
+
+
+def idents_between(file: GoFile, start: int, end: int, name: bytes) -> Iterator[Node]:
+    """The identifiers spelt ``name`` between the bytes ``start`` and ``end``, in source order."""
     rx = _word_rx(name)
     root = file.root
-    for m in words(rx, file.src, node.start_byte, node.end_byte):
+    for m in words(rx, file.src, start, end):
         n = root.named_descendant_for_byte_range(m.start(), m.end())
         if n is not None and n.type == "identifier" and n.start_byte == m.start() and n.end_byte == m.end():
             yield n
+
+
+# Where a name is declared: the parents of a declaring identifier (see _declares and _params), and the
+# statements whose left-hand expression list declares (``x, y := ...``, ``range``, ``case v := <-c``,
+# ``switch v := x.(type)``).
+_NAME_PARENTS = frozenset({"var_spec", "const_spec", "parameter_declaration", "variadic_parameter_declaration"})
+_LEFT_DECLARES = frozenset({"short_var_declaration", "range_clause", "receive_statement", "type_switch_statement"})
+
+
+def sole_binding_from(file: GoFile, b: Binding, later: list[Node]) -> int | None:
+    """The end of the statement declaring ``b`` when every identifier of ``later`` (those spelt like
+    ``b`` after it in its scope) that lies after that statement surely resolves to ``b``: ``b`` is
+    declared in a statement list, by the first declaration of its name there, and none of ``later``
+    stands where a name is declared -- so no block, function literal, ``if``/``for``/``switch`` header
+    or ``select`` case in between declares the name again (:func:`resolve` would stop there).  None
+    when that is not so; then each identifier must be resolved."""
+    lst = b.scope
+    if lst.type != "statement_list":
+        return None
+    stmt = b.ident
+    while stmt.parent is not None and stmt.parent != lst:
+        stmt = stmt.parent
+    if stmt.parent is None:
+        return None
+    if next(idents_between(file, stmt.start_byte, b.ident.start_byte, b.name.encode()), None) is not None:
+        return None  # `x, x := ...`: an earlier declaration of the name in the same statement
+    for n in later:
+        par = n.parent
+        if par.type in _NAME_PARENTS:
+            return None
+        if par.type == "expression_list":
+            n, par = par, par.parent
+        if par.type in _LEFT_DECLARES and n != par.child_by_field_name("right") \
+                and n != par.child_by_field_name("value"):
+            return None
+    return stmt.end_byte
 
 
 @lru_cache(maxsize=4096)
@@ -401,10 +442,12 @@ def uses(file: GoFile, b: Binding) -> list[Use]:
     name = b.name.encode()
     out = []
     before_ok = b.kind in ("param", "result", "receiver", "package")  # visible before the declaring name
-    for n in _idents_named(file, b.scope, name):
-        if n == b.ident or n.start_byte < b.ident.start_byte and not before_ok:
-            continue
-        if resolve(file, n) == b:
+    found = [n for n in _idents_named(file, b.scope, name)
+             if n != b.ident and (n.start_byte > b.ident.start_byte or before_ok)]
+    # Identifiers after the declaring statement need no resolving when nothing can declare the name again.
+    sure = sole_binding_from(file, b, [n for n in found if n.start_byte > b.ident.start_byte])
+    for n in found:
+        if sure is not None and n.start_byte >= sure or resolve(file, n) == b:
             out.append(use_of(file, n, b.func))
     out.sort(key=lambda u: u.node.start_byte)
     file.memo[key] = out
