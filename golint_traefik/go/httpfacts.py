@@ -156,13 +156,12 @@ def request_calls(package: GoPackage | None, file: GoFile) -> list[RequestCall]:
 
     def build() -> list[RequestCall]:
         out: list[RequestCall] = []
-        src = file.src
-        if b"net/http" not in src:
+        if not file.has(b"net/http"):
             return out
         for c in imports.calls(file, HTTP, _PKG_REQUESTS):
             if _nargs(c.call) == _PKG_REQUESTS[c.name]:
                 out.append(RequestCall(c.call, c.qualified, c.name))
-        if b"ctxhttp" in src:
+        if file.has(b"ctxhttp"):
             for c in imports.calls(file, CTXHTTP, _CTXHTTP_REQUESTS):
                 if _nargs(c.call) == _CTXHTTP_REQUESTS[c.name]:
                     out.append(RequestCall(c.call, c.qualified, c.name))
