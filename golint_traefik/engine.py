@@ -748,20 +748,30 @@ def _size(sources: list[Source]) -> int:
 
 
 def _batches(todo: list, sizes: list[int], jobs: int) -> list[list]:
-    """Spread packages over about 8*jobs batches of similar total size (largest first).
+    """Packages in batches for the worker processes, largest packages first, the batches shrinking
+    towards the end (guided self-scheduling).
 
-    Few enough that per-task overhead stays small, many enough that the
-    workers finish together and that Ctrl-C waits only for the batches
-    already handed out.
+    A batch holds about what is left divided by ``2 * jobs``, at most 1/(8 * jobs) of the whole (so
+    that Ctrl-C waits only for batches of that size already handed out) and at least 1/(64 * jobs)
+    (so that per-task overhead stays small).  Batches of equal size left one worker idle for most of
+    the last batch (0.2-0.3 s on the stdlib); small last batches let the workers finish together.
     """
-    n = max(1, min(len(todo), jobs * 8))
-    bins: list[list] = [[] for _ in range(n)]
-    loads = [0] * n
+    total = sum(sizes) + len(sizes)
+    cap, least = total / (8 * jobs), total / (64 * jobs)
+    out: list[list] = []
+    batch: list = []
+    load = 0
+    remaining = total
     for item, size in sorted(zip(todo, sizes), key=lambda t: -t[1]):
-        i = loads.index(min(loads))
-        bins[i].append(item)
-        loads[i] += size + 1
-    return [b for b in bins if b]
+        batch.append(item)
+        load += size + 1
+        if load >= max(least, min(cap, remaining / (2 * jobs))):
+            out.append(batch)
+            remaining -= load
+            batch, load = [], 0
+    if batch:
+        out.append(batch)
+    return out
 
 
 def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: list | None = None) -> tuple[list[Finding], int]:

@@ -93,14 +93,27 @@ def test_few_files_run_in_process(tmp_path, pools):
     assert pools == [] and len(result.findings) == 20
 
 
-def test_batches_cover_every_package_once_and_balance():
-    todo = [(i, None, (1, 22), [f"pkg{i}"]) for i in range(50)]
-    sizes = [1000 * (i % 7 + 1) for i in range(50)]
+def test_batches_cover_every_package_once_and_shrink_towards_the_end():
+    todo = [(i, None, (1, 22), [f"pkg{i}"]) for i in range(200)]
+    sizes = [1000 * (i % 7 + 1) for i in range(200)]
     batches = engine._batches(todo, sizes, 3)
-    assert sorted(item[0] for b in batches for item in b) == list(range(50))
-    assert len(batches) == 24
-    loads = [sum(sizes[item[0]] for item in b) for b in batches]
-    assert max(loads) - min(loads) <= max(sizes)
+    assert sorted(item[0] for b in batches for item in b) == list(range(200))
+    loads = [sum(sizes[item[0]] + 1 for item in b) for b in batches]
+    total = sum(loads)
+    # No batch over 1/(8*jobs) of the work (Ctrl-C waits for batches handed out) beyond one package.
+    assert all(load <= total / 24 + max(sizes) for load in loads)
+    # The last batches are the small ones, so that the workers finish together.
+    assert loads[-1] < loads[0] / 3
+    assert max(loads[len(loads) // 2:]) <= max(loads[: len(loads) // 2])
+    assert 24 <= len(batches) <= 24 * 8
+
+
+def test_one_package_bigger_than_a_batch_is_a_batch_of_its_own():
+    todo = [(i, None, (1, 22), [f"pkg{i}"]) for i in range(20)]
+    sizes = [100_000] + [1000] * 19
+    batches = engine._batches(todo, sizes, 2)
+    assert [item[0] for item in batches[0]] == [0]
+    assert sorted(item[0] for b in batches for item in b) == list(range(20))
 
 
 def test_jobs_default_is_at_least_one():
