@@ -32,18 +32,22 @@ def field_types(package: GoPackage, file: GoFile) -> dict[str, list[tuple[GoFile
         for f in _files(package, file):
             for caps in (caps for struct in _outer_structs(f) for caps in f.matches(_FIELDS_Q, struct)):
                 field, typ = caps["field"][0], caps["type"][0]
-                names = field.children_by_field_name("name")
-                if names:
-                    keys = [f.text(n) for n in names]
-                else:  # embedded
-                    base = typ.named_children[0] if typ.type == "pointer_type" and typ.named_child_count else typ
-                    tname = base.child_by_field_name("name") if base.type == "qualified_type" else base
-                    keys = [f.text(tname)] if tname is not None else []
-                for k in keys:
+                for k in field_names(f, field, typ):
                     out.setdefault(k, []).append((f, typ))
         return out
 
     return _memo(package, ("decls.fields", file.package_name), build)
+
+
+def field_names(f: GoFile, field: Node, typ: Node) -> list[str]:
+    """The names a struct's field declaration gives (``a, b int``); an embedded field is named by
+    its type (``sync.WaitGroup`` and ``*WaitGroup`` -> ``WaitGroup``)."""
+    names = field.children_by_field_name("name")
+    if names:
+        return [f.text(n) for n in names]
+    base = typ.named_children[0] if typ.type == "pointer_type" and typ.named_child_count else typ
+    tname = base.child_by_field_name("name") if base.type == "qualified_type" else base
+    return [f.text(tname)] if tname is not None else []
 
 
 def _outer_structs(f: GoFile) -> list[Node]:

@@ -1000,12 +1000,7 @@ def _index_fields(package: GoPackage | None, file: GoFile, mention: list[bytes] 
                 ft = fd.child_by_field_name("type") if fd.type == "field_declaration" else None
                 if ft is None or not _mentions(f, ft, mention):
                     continue
-                names = [f.text(n) for n in fd.children_by_field_name("name")]
-                if not names:
-                    base = ft.named_children[0] if ft.type == "pointer_type" and ft.named_child_count else ft
-                    tn = base.child_by_field_name("name") if base.type == "qualified_type" else base
-                    names = [f.text(tn)] if tn is not None else []
-                for n in names:
+                for n in decls.field_names(f, fd, ft):
                     out.setdefault(n, []).append((f, ft))
     return out
 
