@@ -37,11 +37,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterator
 
 from golint_traefik.go import scope
-from golint_traefik.go.source import GoFile, GoPackage, Node, words
+from golint_traefik.go.source import GoFile, GoPackage, Node, word_rx, words
 
 MAKE_CHAN = re.compile(rb"make\(\s*(?:<-\s*)?chan\b")
 _DECLARING = ("short_var_declaration", "var_spec", "assignment_statement")
@@ -292,7 +291,7 @@ def _local_channels(file: GoFile) -> list[LocalChan]:
             continue  # `x = make(...)` of a variable declared with a value: several channels
         seen.add(b.ident.id)
         ch = LocalChan(b, make, typ, capacity(file, make), False)
-        for use in _uses(file, b):
+        for use in scope.uses(file, b):
             op = _op(file, use, b.func)
             if op.kind == "write":
                 if scope.within(use.node, stmt) and stmt.type == "assignment_statement":
@@ -302,18 +301,6 @@ def _local_channels(file: GoFile) -> list[LocalChan]:
         out.append(ch)
     out.sort(key=lambda c: c.make.start_byte)
     return out
-
-
-def _uses(file: GoFile, b: scope.Binding) -> list[scope.Use]:
-    """The uses of the local variable ``b``: the identifiers spelt like it after it in its scope that
-    resolve to it (as :func:`scope.uses`, not kept in the file's memo: each channel is asked once).
-
-    When nothing in the scope declares the name again (see :func:`scope.sole_binding_from`), every
-    identifier spelt like it after the declaring statement is a use: only the others are resolved."""
-    found = [n for n in spelt(file, b.name, b.ident.end_byte, b.scope.end_byte) if n.type == "identifier"]
-    sure = scope.sole_binding_from(file, b, found)
-    return [scope.use_of(file, n, b.func) for n in found
-            if sure is not None and n.start_byte >= sure or scope.resolve(file, n) == b]
 
 
 def builtin(file: GoFile, fn: Node) -> bool:
@@ -737,17 +724,10 @@ def spelt(file: GoFile, name: str, start: int = 0, end: int | None = None) -> It
     """The nodes (identifiers, field and type names) spelt ``name`` in ``file`` (between the bytes
     ``start`` and ``end``), in source order: the word's occurrences in the text, each checked on the
     tree -- a file mentions a name a few times, while a query would visit every node of the tree."""
-    for m in words(_word_rx(name), file.src, start, end):
+    for m in words(word_rx(name.encode()), file.src, start, end):
         n = node_at(file, m.start(), m.end())
         if n is not None:  # None: inside a comment, a string or a longer word
             yield n
-
-
-@lru_cache(maxsize=4096)
-def _word_rx(name: str) -> re.Pattern:
-    """The pattern of the word ``name`` (for :func:`source.words`, which checks the start); kept here,
-    as the ``re`` module's own cache is shared with every pattern of the program."""
-    return re.compile(re.escape(name.encode()) + rb"(?![0-9A-Za-z_])")
 
 
 def _selectors(file: GoFile, name: str) -> tuple[list[Node], list[Node]]:

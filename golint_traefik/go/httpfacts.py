@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterator
 
 from golint_traefik.go import decls, imports, scope
-from golint_traefik.go.source import GoFile, GoPackage, Node, words
+from golint_traefik.go.source import GoFile, GoPackage, Node, word_rx, words
 
 HTTP = ("net/http",)
 HTTPTEST = ("net/http/httptest",)
@@ -209,7 +208,7 @@ def _literals_named(file: GoFile, name: str) -> list[tuple[Node, Node]]:
     order: the type name's occurrences in the text, checked on the tree (no walk of the whole tree)."""
     out = []
     root = file.root
-    for m in words(_name_rx(name), file.src):
+    for m in words(word_rx(name.encode()), file.src):
         n = root.named_descendant_for_byte_range(m.start(), m.end())
         if n is None or n.type != "type_identifier" or n.start_byte != m.start() or n.end_byte != m.end():
             continue
@@ -219,11 +218,6 @@ def _literals_named(file: GoFile, name: str) -> list[tuple[Node, Node]]:
             out.append((lit, typ))
     out.sort(key=lambda c: (c[0].start_byte, -c[0].end_byte))
     return out
-
-
-@lru_cache(maxsize=None)
-def _name_rx(name: str) -> re.Pattern:
-    return re.compile(re.escape(name.encode()) + rb"(?![0-9A-Za-z_])")  # with source.words: a whole word
 
 
 def struct_literals(file: GoFile, paths, name: str) -> list[StructLiteral]:

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, Iterator
 
-from golint_traefik.go.source import GoFile, Node, words
+from golint_traefik.go.source import GoFile, Node, word_rx, words
 
 FUNC_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 LOOP_TYPES = frozenset({"for_statement"})
@@ -384,7 +383,7 @@ def _idents_named(file: GoFile, node: Node, name: bytes) -> Iterator[Node]:
 
 def idents_between(file: GoFile, start: int, end: int, name: bytes) -> Iterator[Node]:
     """The identifiers spelt ``name`` between the bytes ``start`` and ``end``, in source order."""
-    rx = _word_rx(name)
+    rx = word_rx(name)
     root = file.root
     for m in words(rx, file.src, start, end):
         n = root.named_descendant_for_byte_range(m.start(), m.end())
@@ -426,11 +425,6 @@ def sole_binding_from(file: GoFile, b: Binding, later: list[Node]) -> int | None
                 and n != par.child_by_field_name("value"):
             return None
     return stmt.end_byte
-
-
-@lru_cache(maxsize=4096)
-def _word_rx(name: bytes) -> re.Pattern:
-    return re.compile(re.escape(name) + rb"(?![0-9A-Za-z_])")  # with source.words: a whole word
 
 
 def uses(file: GoFile, b: Binding) -> list[Use]:

@@ -52,6 +52,13 @@ def words(rx: re.Pattern, src: bytes, pos: int = 0, endpos: int | None = None) -
             yield m
 
 
+@lru_cache(maxsize=4096)
+def word_rx(name: bytes) -> re.Pattern:
+    """The pattern of the whole word ``name``, for :func:`words` (which checks where it starts); kept
+    here, once for every module, as the ``re`` module's own cache is shared with every pattern."""
+    return re.compile(re.escape(name) + rb"(?![0-9A-Za-z_])")
+
+
 def find_word(rx: re.Pattern, src: bytes, pos: int = 0, endpos: int | None = None) -> re.Match | None:
     """The first of :func:`words`, or None."""
     return next(words(rx, src, pos, endpos), None)
