@@ -233,6 +233,10 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
     from golint_traefik import report
 
     fmt = fmt or "text"
+    if fmt == "sarif":  # GitHub's line hashes: only SARIF carries them, so only a SARIF run computes them
+        from golint_traefik.fingerprint import with_line_hashes
+
+        findings = with_line_hashes(findings, lambda path: _reread(path, cwd, stdin_src))
     use_color = color if color is not None else (output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     text = report.render(fmt, findings, registry=registry, result=result, cwd=cwd, color=use_color, sarif_category=sarif_category)
     if output:
@@ -249,6 +253,16 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
     if findings and not exit_zero:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+def _reread(path: str, cwd: str, stdin_src) -> bytes | None:
+    """The bytes of a reported file (its display path), for GitHub's line hashes: what stdin gave,
+    or the file as it is now; None when it cannot be read."""
+    if stdin_src is not None and path == stdin_src.display:
+        return stdin_src.content
+    from golint_traefik.engine import Source, read_source
+
+    return read_source(Source(os.path.join(cwd, path), path))[0]
 
 
 def _write_stdout(text: str, fmt: str) -> None:

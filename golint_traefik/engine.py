@@ -661,7 +661,7 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
                 file_findings.append(internal_error(meta.id, meta.slug, f.path, exc))
                 internal += 1
         file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path] - cross_ids())
-        findings.extend(fingerprint.assign(file_findings, f.line_text, text=f.src))
+        findings.extend(fingerprint.assign(file_findings, f.line_text))
     package.release()  # trees are freed now, not at the next garbage collection
     # Diagnostics about unreadable or broken files carry no line text to hash.
     findings = [fd for fd in findings if fd.fingerprint] + fingerprint.assign([fd for fd in findings if not fd.fingerprint], None)
@@ -859,7 +859,6 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
             findings.append(problem)
             continue
         loaded.append((src.display, data))
-    raw = dict(loaded)  # bytes as read: GitHub hashes lines of the file as it is on disk
     try:
         project = build_project(loaded, settings)
     except Exception as exc:  # noqa: BLE001 - a model bug loses the Traefik checks, not the rest of the run
@@ -899,9 +898,9 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
         if text is not None:
             selected = settings.selected - file_ignores(real.get(path, path), settings) - cross_ids()
             group = suppress.apply_yaml(path, text, group, selected)
-            out.extend(fingerprint.assign_text(group, text, raw.get(path)))
+            out.extend(fingerprint.assign_text(group, text))
         else:
-            out.extend(fingerprint.assign(group, None, text=raw.get(path)))
+            out.extend(fingerprint.assign(group, None))
     # Files the model read besides the run's (a compose env_file) are not in the entry's checks:
     # such a result is not stored, so that an edit of those files is never answered from the cache.
     if key and not internal and len(facts) == len(sources) and not project.external_files:

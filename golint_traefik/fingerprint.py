@@ -1,6 +1,9 @@
 """Stable identities for findings: our baseline fingerprint and GitHub's line hash.
 
-Two values are filled in on every finding:
+``fingerprint`` is filled in by the engine on every finding; ``line_hash``
+only by the SARIF report, the one format that carries it (see
+:func:`with_line_hashes`: it reads the reported files again, so analysis
+and the result cache never pay for it).
 
 ``fingerprint``
     Our own id, used by baselines and emitted in SARIF as
@@ -93,28 +96,41 @@ def _key(f: Finding, line_text: str) -> str:
     return hashlib.sha256(f"{f.rule_id}\0{f.path}\0{stripped}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def assign(findings: list[Finding], line_of: Callable[[int], str] | None,
-           text: str | bytes | None = None) -> list[Finding]:
-    """Fill ``fingerprint`` and ``line_hash`` on findings of one file, returned in position order.
+def assign(findings: list[Finding], line_of: Callable[[int], str] | None) -> list[Finding]:
+    """Fill ``fingerprint`` on findings of one file, returned in position order.
 
     ``line_of(n)`` gives the text of 1-based line n in the engine's numbering
-    (``None``: no source, e.g. an unreadable file).  ``text`` is the whole
-    file as read from disk (bytes preferred); without it ``line_hash`` stays
-    empty and GitHub's upload action computes it from the checkout instead.
+    (``None``: no source, e.g. an unreadable file).
     """
     ordered = sorted(findings, key=Finding.sort_key)
-    hashes = github_line_hashes(text, {f.span.line for f in ordered}) if text is not None and ordered else {}
     counts: dict[str, int] = {}
     out = []
     for f in ordered:
         base = _key(f, (line_of(f.span.line) or "") if line_of else "")
         n = counts.get(base, 0)
         counts[base] = n + 1
-        out.append(replace(f, fingerprint=f"{base}:{n}", line_hash=hashes.get(f.span.line, "")))
+        out.append(replace(f, fingerprint=f"{base}:{n}"))
     return out
 
 
-def assign_text(findings: list[Finding], text: str, raw: bytes | None = None) -> list[Finding]:
-    """:func:`assign` for a decoded text file (YAML, TOML); ``raw`` is the file as read, for GitHub's hash."""
+def assign_text(findings: list[Finding], text: str) -> list[Finding]:
+    """:func:`assign` for a decoded text file (YAML, TOML)."""
     lines = text.splitlines()
-    return assign(findings, lambda n: lines[n - 1] if 0 < n <= len(lines) else "", text=raw if raw is not None else text)
+    return assign(findings, lambda n: lines[n - 1] if 0 < n <= len(lines) else "")
+
+
+def with_line_hashes(findings: list[Finding], read: Callable[[str], bytes | None]) -> list[Finding]:
+    """``findings`` with GitHub's ``line_hash`` filled in from ``read(path)``, the file as it is now
+    (what GitHub's upload action would hash in the checkout).  A file that cannot be read, and the
+    diagnostics about unreadable, binary or non-UTF-8 files (E002), keep an empty hash: GitHub then
+    computes it itself."""
+    lines: dict[str, set[int]] = {}
+    for f in findings:
+        if f.rule_id != "E002":
+            lines.setdefault(f.path, set()).add(f.span.line)
+    hashes: dict[str, dict[int, str]] = {}
+    for path, wanted in lines.items():
+        data = read(path)
+        hashes[path] = github_line_hashes(data, wanted) if data is not None else {}
+    return [replace(f, line_hash=h) if (h := hashes.get(f.path, {}).get(f.span.line, "")) != f.line_hash else f
+            for f in findings]

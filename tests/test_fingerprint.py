@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from click.testing import CliRunner
+
+from golint_traefik.cli import cli
 from golint_traefik.engine import Settings, run
 from golint_traefik.finding import Finding, Severity, Span
-from golint_traefik.fingerprint import assign, github_line_hashes
+from golint_traefik.fingerprint import assign, github_line_hashes, with_line_hashes
 
 MOD = 1 << 64
 
@@ -122,16 +126,16 @@ CONFIG = "api:\n  dashboard: true\n  insecure: true\n"
 
 
 def test_fingerprint_ignores_line_numbers_and_whitespace():
-    [a] = assign([finding(3)], lines_of(CONFIG), CONFIG)
+    [a] = assign([finding(3)], lines_of(CONFIG))
     moved = "# added\nentryPoints:\n  web: {}\n" + CONFIG.replace("  insecure: true", "  insecure:   true   ")
-    [b] = assign([finding(6)], lines_of(moved), moved)
+    [b] = assign([finding(6)], lines_of(moved))
     assert a.fingerprint == b.fingerprint
     assert a.fingerprint.endswith(":0") and len(a.fingerprint) == 18
-    assert a.line_hash == github_line_hashes(CONFIG)[3]
+    assert a.line_hash == ""  # only the SARIF report fills it (with_line_hashes)
 
 
 def test_fingerprint_changes_with_the_flagged_line_rule_and_path():
-    [a] = assign([finding(3)], lines_of(CONFIG), CONFIG)
+    [a] = assign([finding(3)], lines_of(CONFIG))
     changed = CONFIG.replace("insecure: true", "insecure: yes")
     assert assign([finding(3)], lines_of(changed))[0].fingerprint != a.fingerprint
     assert assign([finding(3, rule="TR402")], lines_of(CONFIG))[0].fingerprint != a.fingerprint
@@ -140,11 +144,21 @@ def test_fingerprint_changes_with_the_flagged_line_rule_and_path():
 
 def test_identical_keys_get_occurrence_indexes_in_position_order():
     text = "insecure: true\ninsecure: true\n"
-    out = assign([finding(2), finding(1)], lines_of(text), text)
+    out = assign([finding(2), finding(1)], lines_of(text))
     assert [f.span.line for f in out] == [1, 2]
     base = out[0].fingerprint.split(":")[0]
     assert [f.fingerprint for f in out] == [f"{base}:0", f"{base}:1"]
+    out = with_line_hashes(out, {"traefik.yml": text.encode()}.get)
     assert [f.line_hash.split(":")[1] for f in out] == ["1", "1"]  # GitHub's windows differ: the 2nd sees EOF
+
+
+def test_line_hashes_come_from_each_reported_file_and_skip_what_cannot_be_read():
+    other = "a: 1\ninsecure: true\n"
+    files = {"traefik.yml": CONFIG.encode(), "other.yml": other.encode()}
+    out = with_line_hashes([finding(3), finding(2, path="other.yml"), finding(1, path="gone.yml"),
+                            finding(1, rule="E002")], files.get)
+    assert [f.line_hash for f in out] == [github_line_hashes(CONFIG)[3], github_line_hashes(other)[2], "", ""]
+    assert [f.fingerprint for f in out] == ["", "", "", ""]  # fingerprints are the engine's, untouched
 
 
 def test_without_source_the_fingerprint_is_still_set_and_the_line_hash_is_empty():
@@ -170,9 +184,21 @@ def test_engine_fingerprint_survives_unrelated_lines_above(tmp_path):
     assert only_finding().fingerprint != before.fingerprint
 
 
-def test_engine_fills_githubs_line_hash(tmp_path):
-    text = "api:\n  insecure: true\n"
-    (tmp_path / "traefik.yml").write_text(text)
+def test_the_engine_leaves_githubs_line_hash_to_the_sarif_report(tmp_path):
+    (tmp_path / "traefik.yml").write_text("api:\n  insecure: true\n")
     result = run(["traefik.yml"], Settings(selected=frozenset({"TR401"}), jobs=1), cwd=str(tmp_path))
     [f] = [f for f in result.findings if f.rule_id == "TR401"]
-    assert f.line_hash == github_line_hashes(text)[2]
+    assert f.fingerprint and f.line_hash == ""
+
+
+@pytest.mark.parametrize("stdin", [False, True])
+def test_sarif_output_carries_githubs_line_hash_of_the_file(tmp_path, monkeypatch, stdin):
+    text = "api:\n  insecure: true\n"
+    (tmp_path / "traefik.yml").write_text("" if stdin else text)  # in editor mode, stdin is the truth
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--format", "sarif", "--select", "TR401", "--no-cache", "--exit-zero"]
+    args += ["--stdin-filename", "traefik.yml", "-"] if stdin else ["traefik.yml"]
+    out = CliRunner().invoke(cli, args, input=text if stdin else None)
+    assert out.exit_code == 0, out.output
+    [res] = json.loads(out.stdout)["runs"][0]["results"]
+    assert res["partialFingerprints"]["primaryLocationLineHash"] == github_line_hashes(text)[2]

@@ -141,7 +141,7 @@ def _finish(findings: list[Finding], project, settings, cwd: str, ids: frozenset
 
             gf = GoFile(path, data)
             group = suppress.apply_go(gf, group, selected)
-            out.extend(fingerprint.assign(group, gf.line_text, text=data))
+            out.extend(fingerprint.assign(group, gf.line_text))
             continue
         text = project.texts.get(path) or project.all_texts.get(path)
         if text is None:

@@ -14,7 +14,8 @@ What GitHub needs, and what we do about it:
   working directory) are rebased onto it and percent-encoded.  Files outside
   the root get an absolute ``file:`` URI.
 * ``partialFingerprints.primaryLocationLineHash`` as GitHub computes it
-  (see ``fingerprint.py``) plus our own ``golintTraefikFingerprint/v1``.
+  (see ``fingerprint.py``; the CLI fills it in for SARIF output only, from
+  the reported files) plus our own ``golintTraefikFingerprint/v1``.
 * rule descriptors for every rule in the catalog, with short and full
   descriptions of at most 1024 characters, help text and markdown from the
   rule document, tags (at most 20), precision and, for security rules,
