@@ -86,6 +86,13 @@ def _family(*tokens: bytes) -> dict[bytes, tuple[re.Pattern, tuple[bytes, ...]]]
 _FAMILIES = _family(b".Wait()", b".Add(", b".Done()")
 
 
+@lru_cache(maxsize=1024)
+def _names_rx(names: tuple[bytes, ...]) -> re.Pattern:
+    """Any of ``names`` as a word (for :func:`words`); the combinations recur from file to file, and
+    compiling one costs far more than the scan."""
+    return re.compile(rb"(?:" + b"|".join(re.escape(n) for n in names) + rb")\b")
+
+
 @lru_cache(maxsize=None)
 def _literal(token: bytes) -> re.Pattern:
     return re.compile(re.escape(token))
@@ -241,7 +248,7 @@ class GoFile:
         present = [n.encode() for n in names if self.has(n.encode())]
         if not present:
             return [], []
-        rx = re.compile(rb"(?:" + b"|".join(re.escape(n) for n in sorted(present)) + rb")\b")
+        rx = _names_rx(tuple(sorted(present)))
         selectors, bare = [], []
         root = self.root
         for m in words(rx, self.src):
