@@ -138,12 +138,14 @@ def launch(literal: Node) -> str:
     return "call"
 
 
-def runner(node: Node, func: Node | None) -> tuple[str, Node | None]:
+def runner(node: Node, func: Node | None, outermost: Node | None = None) -> tuple[str, Node | None]:
     """Who runs ``node`` of function ``func``: (``self``|``go``|``defer``|``later``, go statement).
 
     ``self``: ``func`` itself (directly or in a literal called on the spot);
     ``go``: a goroutine started inside ``func`` (the go statement is the innermost one);
     ``defer``: a deferred literal; ``later``: a literal stored or passed on.
+    ``outermost``, when known, is the outermost function literal around ``node`` inside ``func`` (a
+    use's ``closure``): the walk up the tree ends there.
     """
     kinds: list[str] = []
     go = None
@@ -154,6 +156,8 @@ def runner(node: Node, func: Node | None) -> tuple[str, Node | None]:
             kinds.append(how)
             if how == "go" and go is None:
                 go = scope.outer_paren(n).parent.parent
+            if n == outermost:
+                break
         n = n.parent
     if "later" in kinds:
         return "later", None
@@ -318,9 +322,11 @@ def builtin(file: GoFile, fn: Node) -> bool:
 
 def _only_called(file: GoFile, name: str) -> bool:
     """Every identifier spelt ``name`` in the file is the function of a call expression."""
-    for n in spelt(file, name):
-        if n.type != "identifier":
-            continue  # a field or type name
+    root = file.root
+    for m in words(word_rx(name.encode()), file.src):  # as spelt(), for identifiers only
+        n = root.named_descendant_for_byte_range(m.start(), m.end())
+        if n.type != "identifier" or n.start_byte != m.start() or n.end_byte != m.end():
+            continue  # a field or type name, or the word in a comment, a string or a longer name
         call = n.parent
         if call is None or call.type != "call_expression" or call.child_by_field_name("function") != n:
             return False
@@ -331,7 +337,7 @@ def _op(file: GoFile, use: scope.Use, func: Node | None) -> ChanOp:
     """The :class:`ChanOp` of ``use``, a use of a binding declared by ``func`` (its ``closure`` is
     relative to ``func``: without one, no function literal lies between and ``func`` runs it)."""
     ident = use.node
-    how, go = runner(ident, func) if use.closure is not None else ("self", None)
+    how, go = runner(ident, func, use.closure) if use.closure is not None else ("self", None)
     kind, expr = classify(file, ident)
     if kind == "escape" and use.kind in ("write", "range"):  # classify() saw them; keep scope's word
         kind = use.kind

@@ -165,7 +165,12 @@ def request_calls(package: GoPackage | None, file: GoFile) -> list[RequestCall]:
                 if _nargs(c.call) == _CTXHTTP_REQUESTS[c.name]:
                     out.append(RequestCall(c.call, c.qualified, c.name))
         seen = {r.call.id for r in out}
-        for call, recv, name in file.selector_calls(_REQUEST_METHODS):
+        # is_client needs net/http's Client spelt in a declaration of the package, is_request its NewRequest
+        # or Request in this file: without those imports only RoundTrip calls send requests (as in the
+        # net/http package itself, whose files mention its path in comments).
+        clients = package_imports(package, file, HTTP)
+        requests = imports.imports_any(file, HTTP)
+        for call, recv, name in file.selector_calls(_REQUEST_METHODS if clients or requests else ("RoundTrip",)):
             method = file.text(name)
             arglist = call.child_by_field_name("arguments")
             if call.id in seen or arglist is None or arglist.type != "argument_list":
@@ -177,8 +182,8 @@ def request_calls(package: GoPackage | None, file: GoFile) -> list[RequestCall]:
                 continue
             if len(args) != _CLIENT_METHODS[method]:
                 continue
-            client = is_client(package, file, recv)
-            if client or method == "Do" and is_request(file, args[0]):
+            client = clients and is_client(package, file, recv)
+            if client or method == "Do" and requests and is_request(file, args[0]):
                 out.append(RequestCall(call, f"{_short(file, recv)}.{method}", method))
         out.sort(key=lambda r: r.call.start_byte)
         return out
@@ -505,6 +510,19 @@ def is_servemux(package: GoPackage | None, file: GoFile, expr: Node) -> bool:
     return bool(decls.has_type(package, file, expr, HTTP, "ServeMux"))
 
 
+def package_imports(package: GoPackage | None, file: GoFile, paths) -> bool:
+    """Whether a file of ``file``'s package (same package clause, ``file`` included) imports one of
+    ``paths`` under a name or with ``.``: only there can a declaration spell a type of theirs (see
+    :func:`decls.has_type`).  Memoised on the package."""
+    if package is None:
+        return imports.imports_any(file, paths)
+    key = ("httpfacts.package_imports", file.package_name, tuple(paths))
+    found = package.memo.get(key)
+    if found is None:
+        found = package.memo[key] = any(imports.imports_any(g, paths) for g in iter_files(package, file))
+    return found
+
+
 def iter_files(package: GoPackage | None, file: GoFile) -> Iterator[GoFile]:
     """``file`` and the other files of its package (same package clause)."""
     yield file
@@ -533,11 +551,30 @@ class TLSSetting:
     config: dict[str, Node] | None
 
 
-_FIELD_ASSIGN_Q = """
-(assignment_statement
-  left: (expression_list . (selector_expression operand: (_) @recv field: (field_identifier) @field) .)
-  right: (expression_list . (_) @value .)) @stmt
-"""
+def _field_assignments(file: GoFile, name: str) -> list[tuple[Node, Node, Node]]:
+    """(statement, receiver, value) for every ``recv.name = value`` of the file (one target, one value), in
+    source order: the field name's occurrences in the text, each checked on the tree (a file mentions a
+    field a few times, while a query would visit every node of the file)."""
+    out = []
+    root = file.root
+    for m in words(word_rx(name.encode()), file.src):
+        fld = root.named_descendant_for_byte_range(m.start(), m.end())
+        if fld is None or fld.type != "field_identifier" or fld.start_byte != m.start() or fld.end_byte != m.end():
+            continue
+        sel = fld.parent
+        if sel is None or sel.type != "selector_expression" or sel.child_by_field_name("field") != fld:
+            continue
+        left = sel.parent
+        stmt = left.parent if left is not None and left.type == "expression_list" else None
+        if stmt is None or stmt.type != "assignment_statement" or stmt.child_by_field_name("left") != left \
+                or left.named_child_count != 1:
+            continue
+        right = stmt.child_by_field_name("right")
+        recv = sel.child_by_field_name("operand")
+        if right is None or right.type != "expression_list" or right.named_child_count != 1 or recv is None:
+            continue
+        out.append((stmt, recv, right.named_children[0]))
+    return out
 
 
 def tls_settings(package: GoPackage | None, file: GoFile, name: str) -> list[TLSSetting]:
@@ -554,10 +591,8 @@ def tls_settings(package: GoPackage | None, file: GoFile, name: str) -> list[TLS
         if var is not None and scope.is_local(var):
             config.update(assigned_fields(file, var))  # a later assignment wins over the literal
         out.append(TLSSetting(value.parent if value.parent.type == "literal_element" else value, value, config))
-    for caps in file.matches(_FIELD_ASSIGN_Q):
-        if file.text(caps["field"][0]) != name:
-            continue
-        recv = scope.unparen(caps["recv"][0])
+    for stmt, recv, value in _field_assignments(file, name):
+        recv = scope.unparen(recv)
         is_config = recv.type == "selector_expression" \
             and file.text(recv.child_by_field_name("field")) in TLS_CONFIG_FIELDS \
             or decls.has_type(package, file, recv, TLS, "Config") is True
@@ -573,6 +608,6 @@ def tls_settings(package: GoPackage | None, file: GoFile, name: str) -> list[TLS
                     lit = lit.named_children[0] if lit.type == "unary_expression" and lit.named_child_count else lit
                     if lit.type == "composite_literal":
                         config.update(literal_fields(file, lit))
-        out.append(TLSSetting(caps["stmt"][0], caps["value"][0], config))
+        out.append(TLSSetting(stmt, value, config))
     out.sort(key=lambda s: s.node.start_byte)
     return out

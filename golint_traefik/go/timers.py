@@ -1,12 +1,22 @@
-"""Facts the timer rules (GO302-GO305) share: when the runtime collects timers, and whether control
-ever leaves a place after a timer is made."""
+"""Facts the timer rules (GO302-GO305) share: which timer constructors a file mentions, when the runtime
+collects timers, and whether control ever leaves a place after a timer is made."""
 
 from __future__ import annotations
+
+import re
 
 from golint_traefik.go import imports, scope
 
 # Go 1.23 lets the garbage collector reclaim timers and tickers nobody references any more.
 GC_SINCE = (1, 23)
+
+_CONSTRUCTORS = re.compile(rb"NewTi(?:cker|mer)")
+
+
+def constructors(f) -> frozenset[bytes]:
+    """Which of ``NewTicker`` and ``NewTimer`` the text of ``f`` mentions: one scan answers GO302 and
+    GO303, where a word test each would scan the file twice (most files that import time have neither)."""
+    return f.memo_get("timers.constructors", lambda: frozenset(m.group() for m in _CONSTRUCTORS.finditer(f.src)))
 
 
 def collected(f) -> bool:

@@ -23,14 +23,8 @@ from golint_traefik.go.source import GoFile, Node
 from golint_traefik.registry import go_rule
 
 _CHAN_RESULT = re.compile(rb"\nfunc[ \t(][^\n{]*\)[^\n]*\bchan\b")
-_DROPPED_Q = """
-[(expression_statement (call_expression function: (_) @fn) @call)
- (go_statement (call_expression function: (_) @fn) @call)
- (defer_statement (call_expression function: (_) @fn) @call)
- (assignment_statement left: (expression_list . (identifier) @blank .)
-                       right: (expression_list . (call_expression function: (_) @fn) @call .))]
-"""
 _HOW = {"go_statement": "dropped by the go statement", "defer_statement": "dropped by the defer statement"}
+_DROPPING = frozenset({"expression_statement", "go_statement", "defer_statement"})  # statements of a bare call
 
 
 @dataclass(frozen=True)
@@ -52,11 +46,8 @@ def check(p) -> None:
     fed = _fed_functions(p.package, f)
     if not fed or not any(x.name in f.src for x in fed.values()):
         return  # a call goes to a function of its name (see decls.callee)
-    for caps in f.matches(_DROPPED_Q):
-        call, fn = caps["call"][0], scope.unparen(caps["fn"][0])
-        blank = caps.get("blank")
-        if blank and f.text(blank[0]) != "_":
-            continue
+    for call, fn in _dropped_calls(f, {x.name.decode() for x in fed.values()}):
+        fn = scope.unparen(fn)
         callee = decls.callee(p.package, f, fn)
         target = fed.get(callee[1].id) if callee is not None else None
         if target is None:
@@ -72,6 +63,44 @@ def check(p) -> None:
                      "channel)",
                  related=[(target.file.span(target.send), f"`{target.chan.name}` is sent on here{unbuffered}"),
                           (target.file.span(target.chan.make), f"`{target.chan.name}` is made here and returned")])
+
+
+def _dropped_calls(f, names) -> list[tuple[Node, Node]]:
+    """(call, function expression) for the calls ``name(...)`` / ``x.name(...)`` of the file whose result
+    nobody takes: a statement of their own, the call of a go or defer statement, or ``_ = call``.  In
+    source order, from the names' occurrences in the text (a query would visit every node of the file)."""
+    found = []
+    for name in sorted(names):
+        for n in channels.spelt(f, name):
+            if n.type == "field_identifier" and n.parent.type == "selector_expression" \
+                    and n.parent.child_by_field_name("field") == n:
+                n = n.parent
+            elif n.type != "identifier":
+                continue
+            fn = scope.outer_paren(n)
+            call = fn.parent
+            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != fn:
+                continue
+            if call.parent.type in _DROPPING:
+                found.append((call.start_byte, call, fn))
+                continue
+            blank = _blank_target(f, call)
+            if blank is not None:
+                found.append((blank.start_byte, call, fn))
+    found.sort(key=lambda c: c[0])
+    return [(call, fn) for _, call, fn in found]
+
+
+def _blank_target(f, call) -> Node | None:
+    """The ``_`` of ``_ = call``."""
+    right = call.parent
+    stmt = right.parent if right.type == "expression_list" else None
+    if stmt is None or stmt.type != "assignment_statement" or stmt.child_by_field_name("right") != right \
+            or right.named_child_count != 1:
+        return None
+    left = stmt.child_by_field_name("left")
+    blank = left.named_children[0] if left is not None and left.named_child_count == 1 else None
+    return blank if blank is not None and blank.type == "identifier" and f.text(blank) == "_" else None
 
 
 def _where(f, target) -> str:

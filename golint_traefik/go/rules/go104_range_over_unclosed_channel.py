@@ -35,8 +35,8 @@ def check(p) -> None:
     for ch in channels.local_channels(f):
         if ch.reassigned or ch.closed:
             continue
-        passed = [channels.passed_to(p.package, f, op) for op in ch.escapes]
-        if any(x is None or any(o.kind in ("escape", "write") for o in x.ops) for x in passed):
+        passed = _passed(p, ch)
+        if passed is None:
             continue  # handed to code we cannot follow: it may close the channel
         if any(o.kind == "close" for x in passed for o in x.ops):
             continue
@@ -65,6 +65,26 @@ def check(p) -> None:
                                   *_related(ch, sends)])
                 break
     _fields(p)
+
+
+def _passed(p, ch) -> list[channels.Passed] | None:
+    """What the package functions ``ch`` is passed to do with it; None when one of its escapes is not
+    such an argument (it is returned, stored, aliased...) or the callee hands it on again."""
+    if any(_not_an_argument(op) for op in ch.escapes):
+        return None  # before resolving any callee: that indexes the functions of the package
+    out = []
+    for op in ch.escapes:
+        x = channels.passed_to(p.package, p.file, op)
+        if x is None or any(o.kind in ("escape", "write") for o in x.ops):
+            return None
+        out.append(x)
+    return out
+
+
+def _not_an_argument(op) -> bool:
+    """The escaping channel is not a call argument (see :func:`channels.passed_to`)."""
+    par = scope.outer_paren(op.node).parent
+    return par is None or par.type != "argument_list"
 
 
 def _related(ch, sends) -> list:

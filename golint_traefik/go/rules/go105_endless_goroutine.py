@@ -26,13 +26,19 @@ _STOP_NAME = re.compile(r"(?i)stop|done|quit|exit|clos|shutdown|die|cancel|term|
 @go_rule("GO105")
 def check(p) -> None:
     f = p.file
-    if not f.has(b"for") or not f.has(b"go "):
+    if not f.has(b"go "):
         return
-    for go, call, fn in channels.go_calls(f):
+    calls = channels.go_calls(f)  # most files with the word start no goroutine: `for` is looked for after
+    if not calls or not f.has(b"for"):
+        return
+    handles_of: dict = {}  # a function starts several goroutines: its parameters are read once
+    for go, call, fn in calls:
         starter = scope.enclosing_func(go)
         if starter is None:
             continue
-        handles = _handles(f, starter)
+        handles = handles_of.get(starter.id)
+        if handles is None:
+            handles = handles_of[starter.id] = _handles(f, starter)
         if not handles:
             continue
         body_file, body = _goroutine_body(p, f, fn)

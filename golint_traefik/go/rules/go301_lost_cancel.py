@@ -17,6 +17,7 @@ from golint_traefik.registry import go_rule
 CONSTRUCTORS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
 SIGNAL = ("os/signal",)
 _ASSIGN = ("assignment_statement", "short_var_declaration", "var_declaration")
+_PATHS = (*imports.CONTEXT, *SIGNAL)
 
 
 def _lifetime(f, c: imports.PkgCall) -> str:
@@ -38,6 +39,8 @@ def _lifetime(f, c: imports.PkgCall) -> str:
 @go_rule("GO301")
 def check(p) -> None:
     f = p.file
+    if not imports.imports_any(f, _PATHS):  # one lookup for the files that import neither package
+        return
     calls = list(imports.calls(f, imports.CONTEXT, CONSTRUCTORS))
     if imports.imports_any(f, SIGNAL) and f.has(b"NotifyContext"):  # its stop function is a cancel function too
         calls = sorted([*calls, *imports.calls(f, SIGNAL, ("NotifyContext",))], key=lambda c: c.call.start_byte)
@@ -49,10 +52,10 @@ def check(p) -> None:
         if target.type != "identifier":  # stored in a field, map or slice: someone else owns it
             continue
         kind = "stop" if c.name == "NotifyContext" else "cancel"
-        what, why = f"the {kind} function returned by {c.qualified}", _lifetime(f, c)
+        what = f"the {kind} function returned by {c.qualified}"
         made = [(c.call, f"{c.qualified} is called here")]
         if f.text(target) == "_":
-            p.report(target, f"{what} is discarded; {why}", fix=_fix(kind), related=made)
+            p.report(target, f"{what} is discarded; {_lifetime(f, c)}", fix=_fix(kind), related=made)
             continue
         b = scope.resolve(f, target)
         if not scope.is_local(b) or b.kind != "var":  # results are returned; globals are shared
@@ -61,12 +64,13 @@ def check(p) -> None:
         what = f"the {kind} function `{name}` returned by {c.qualified}"
         reads = [u for u in scope.uses(f, b) if u.is_read]
         if not any(_may_follow(u, c.call, b) for u in reads):
-            p.report(target, f"{what} is never called or handed on; {why}",
+            p.report(target, f"{what} is never called or handed on; {_lifetime(f, c)}",
                      fix=_fix(name), related=made)
             continue
         later = _overwrite(f, b, assign, reads)
         if later is not None:
-            p.report(target, f"{what} is overwritten on line {later.start_point[0] + 1} before it is called; {why}",
+            p.report(target, f"{what} is overwritten on line {later.start_point[0] + 1} before it is called; "
+                             f"{_lifetime(f, c)}",
                      fix=f"call {name}() before reusing the variable, or use a second variable",
                      related=[*made, (later, f"`{name}` is overwritten here")])
 

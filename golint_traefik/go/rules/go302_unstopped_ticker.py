@@ -18,6 +18,8 @@ from golint_traefik.registry import go_rule
 @go_rule("GO302")
 def check(p) -> None:
     f = p.file
+    if not imports.imports_any(f, imports.TIME) or b"NewTicker" not in timers.constructors(f):
+        return
     modern = timers.collected(f)
     quiet = p.note_if(modern)
     gc_note = "; since Go 1.23 an unreachable ticker is collected, so this only costs until then" if modern else \

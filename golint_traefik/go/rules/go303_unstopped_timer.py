@@ -18,7 +18,7 @@ from golint_traefik.registry import go_rule
 @go_rule("GO303")
 def check(p) -> None:
     f = p.file
-    if not imports.imports_any(f, imports.TIME) or not f.has(b"NewTimer"):
+    if not imports.imports_any(f, imports.TIME) or b"NewTimer" not in timers.constructors(f):
         return
     modern = timers.collected(f)
     # Since 1.23 the runtime collects abandoned timers; in tests they live as long as the test: notes.
