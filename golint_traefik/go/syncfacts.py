@@ -15,7 +15,8 @@ share:
   every path to the point holds it;
 * :func:`lock_holders` -- the struct types of a package that contain a
   ``sync`` value (Mutex, WaitGroup, ...) by value, directly or through other
-  struct types of the package;
+  struct types of the package; :func:`fields_naming_holders`, the struct
+  fields that may hold one, point to one or contain some;
 * :func:`methods` and :func:`unlocking_funcs` -- the package's methods by
   receiver type and the functions whose bodies release a lock;
 * :func:`sync_type` -- the declared ``sync`` type of an expression
@@ -24,6 +25,10 @@ share:
   mutex across the functions of a package (``T.mu`` for a receiver's field,
   ``::mu`` for a package variable), the mutexes a function takes on its main
   path, and which mutexes are taken while which are held;
+* :func:`locks_while_holding` and :func:`may_lock` -- whether a function's
+  flow can show a lock taken, or a locking function called, with a lock
+  held: most functions lock once and call nothing that locks, and their flows
+  are not built for GO206/GO207;
 * :func:`name_spans` -- where names occur as words in a file's text, found
   with ``bytes.find`` rather than a regex compiled per set of names.
 
@@ -63,7 +68,6 @@ _UNLOCKISH = re.compile(r"unlock", re.I)
 # ------------------------------------------------------------------ names in the text
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-FEW_NAMES = 32
 
 
 def occurrences(file: GoFile, literal: bytes) -> list[int]:
@@ -112,13 +116,13 @@ def name_spans(file: GoFile, names: Iterable[str]) -> list[tuple[int, int]]:
 
     Found from the names' :func:`occurrences`: such a pattern has no literal prefix, so the regex
     engine would try it at every byte of the file, and it would cost more to compile than to
-    run (for many names, one regex scan is cheaper than a ``find`` per name, and is done)."""
+    run.  So for many names too: a ``find`` per name (most are not in a given file) costs a
+    third of one scan with the alternation of the thirty to a hundred lock-holding types some
+    packages of real projects have."""
     names = sorted(names)
     if not names:
         return []
     src = file.src
-    if len(names) > FEW_NAMES:
-        return [m.span() for m in words(names_re(tuple(names)), src)]
     at = names_at(file, names)
     out = []
     end = 0
@@ -135,10 +139,10 @@ def name_spans(file: GoFile, names: Iterable[str]) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=256)
-def names_re(names: tuple[str, ...], prefix: bytes = b"") -> re.Pattern:
-    """``prefix(name1|name2|...)\\b`` with the names escaped, in the order given; compiled once per
-    set of names (the files of a package ask for the same ones)."""
-    return re.compile(prefix + rb"(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+def names_re(names: tuple[str, ...], prefix: bytes = b"", suffix: bytes = b"") -> re.Pattern:
+    """``prefix(name1|name2|...)\\bsuffix`` with the names escaped, in the order given; compiled once
+    per set of names (the files of a package ask for the same ones)."""
+    return re.compile(prefix + rb"(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b" + suffix)
 
 
 # ------------------------------------------------------------------ calls
@@ -965,44 +969,47 @@ def methods(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str], Me
 def struct_fields(package: GoPackage | None, file: GoFile) -> dict[str, list[tuple[GoFile, Node]]]:
     """Field name -> (file, type node) for the fields of the package's top-level struct types
     (no tree walk; :func:`decls.field_types` has every field, local types included)."""
-    return decls._memo(package, ("syncfacts.struct_fields", file.package_name),
-                       lambda: _index_fields(package, file, None))
+
+    def build():
+        out: dict[str, list[tuple[GoFile, Node]]] = {}
+        for f in decls._files(package, file):
+            for spec in _type_specs(f):
+                _index_fields(f, spec.child_by_field_name("type"), None, out)
+        return out
+
+    return decls._memo(package, ("syncfacts.struct_fields", file.package_name), build)
 
 
-def struct_fields_naming(package: GoPackage | None, file: GoFile,
-                         names: tuple[str, ...]) -> dict[str, list[tuple[GoFile, Node]]]:
-    """The entries of :func:`struct_fields` whose type's text contains one of ``names`` (a
-    superset of the fields whose type names one), indexed without the others: a struct whose
-    text contains none of them is skipped whole."""
-    return decls._memo(package, ("syncfacts.struct_fields_naming", file.package_name, names),
-                       lambda: _index_fields(package, file, [n.encode() for n in names]))
+def fields_naming_holders(package: GoPackage | None, file: GoFile) -> dict[str, list[tuple[GoFile, Node]]]:
+    """The entries of :func:`struct_fields` whose type names a sync type or a lock-holding type
+    (:func:`lock_holders`) as a word: a superset of the fields that hold a lock, point to a holder
+    or contain holders.  Only the structs :func:`lock_holders` saw name one are looked at."""
+
+    def build():
+        out: dict[str, list[tuple[GoFile, Node]]] = {}
+        naming = _holders(package, file)[1]
+        if naming:
+            names = _words_re({*lock_holders(package, file), *NO_COPY})
+            for f, typ in naming:
+                _index_fields(f, typ, names, out)
+        return out
+
+    return decls._memo(package, ("syncfacts.fields_naming_holders", file.package_name), build)
 
 
-def _mentions(f: GoFile, node: Node, texts: list[bytes] | None) -> bool:
-    """The node's text contains one of ``texts`` (None: no filter)."""
-    if texts is None:
-        return True
-    text = f.src[node.start_byte:node.end_byte]
-    return any(t in text for t in texts)
-
-
-def _index_fields(package: GoPackage | None, file: GoFile, mention: list[bytes] | None):
-    """Field name -> (file, type node) over the package's top-level structs, for the fields whose
-    type's text contains one of ``mention`` (None: every field)."""
-    out: dict[str, list[tuple[GoFile, Node]]] = {}
-    for f in decls._files(package, file):
-        for spec in _type_specs(f):
-            typ = spec.child_by_field_name("type")
-            if typ is None or typ.type != "struct_type" or not _mentions(f, typ, mention):
-                continue
-            lst = next((c for c in typ.named_children if c.type == "field_declaration_list"), None)
-            for fd in lst.named_children if lst is not None else []:
-                ft = fd.child_by_field_name("type") if fd.type == "field_declaration" else None
-                if ft is None or not _mentions(f, ft, mention):
-                    continue
-                for n in decls.field_names(f, fd, ft):
-                    out.setdefault(n, []).append((f, ft))
-    return out
+def _index_fields(f: GoFile, typ: Node | None, names: re.Pattern | None, out: dict) -> None:
+    """Add the fields of ``typ`` (a top-level type of ``f``; nothing unless a struct) to ``out``:
+    field name -> (file, type node), for the fields whose type names one of ``names`` (a words
+    pattern for :func:`source.find_word`; None: every field)."""
+    if typ is None or typ.type != "struct_type":
+        return
+    lst = next((c for c in typ.named_children if c.type == "field_declaration_list"), None)
+    for fd in lst.named_children if lst is not None else []:
+        ft = fd.child_by_field_name("type") if fd.type == "field_declaration" else None
+        if ft is None or names is not None and not _has_word(names, f.src, ft.start_byte, ft.end_byte):
+            continue
+        for n in decls.field_names(f, fd, ft):
+            out.setdefault(n, []).append((f, ft))
 
 
 def top_funcs(package: GoPackage | None, file: GoFile) -> dict[str, tuple[GoFile, Node]]:
@@ -1108,12 +1115,19 @@ class Held:
 def lock_holders(package: GoPackage | None, file: GoFile) -> dict[str, Held]:
     """Type name -> what it holds, for each type declared in ``file``'s package (struct, array or
     defined type) that holds a sync value by value, directly or through other such types."""
+    return _holders(package, file)[0]
+
+
+def _holders(package: GoPackage | None, file: GoFile) -> tuple[dict[str, Held], list[tuple[GoFile, Node]]]:
+    """(:func:`lock_holders`, the top-level type declarations -- file, type node -- whose text
+    names a sync type or a holder as a word, the holders among them).  The declarations are
+    found while the holders are: each is tried against the names of each round."""
 
     def build():
         specs: dict[str, list[tuple[GoFile, Node]]] = {}
         files = decls._files(package, file)
         if not any(imports.imports_any(f, imports.SYNC) for f in files):
-            return {}  # nothing in the package can hold a sync value: sync types are named through an import
+            return {}, []  # nothing in the package can hold a sync value: sync types are named through an import
         for f in files:
             if not f.has(b"type"):
                 continue
@@ -1123,15 +1137,19 @@ def lock_holders(package: GoPackage | None, file: GoFile) -> dict[str, Held]:
                 if name is not None and typ is not None:
                     specs.setdefault(f.text(name), []).append((f, typ))
         out: dict[str, Held] = {}
+        named: dict[str, list[tuple[GoFile, Node]]] = {}
         # A type can hold a sync value only if its text names a sync type or a holder found so far:
         # each round looks only at the declarations that name a holder found in the round before.
+        # A declaration naming one is tried in the round after the one that found it, so every
+        # declaration naming a sync type or a holder is among those some round finds naming one.
         names = _NO_COPY_WORDS
         pending = dict(specs)
         while names is not None and pending:
             found: dict[str, Held] = {}
             for name, decl in pending.items():
-                if not any(find_word(names, f.src, typ.start_byte, typ.end_byte) for f, typ in decl):
+                if not any(_has_word(names, f.src, typ.start_byte, typ.end_byte) for f, typ in decl):
                     continue
+                named.setdefault(name, decl)
                 # Declared in several files (build tags): a holder only if every declaration is one.
                 helds = [_holds(f, typ, {**out, **found}) for f, typ in decl]
                 if all(h is not None for h in helds):
@@ -1140,12 +1158,19 @@ def lock_holders(package: GoPackage | None, file: GoFile) -> dict[str, Held]:
                 del pending[name]
             out.update(found)
             names = _words_re(found) if found else None
-        return out
+        return out, [d for decl in named.values() for d in decl]
 
     return decls._memo(package, ("syncfacts.holders", file.package_name), build)
 
 
 _NO_COPY_WORDS = re.compile(rb"(?:" + b"|".join(n.encode() for n in NO_COPY) + rb")\b")  # with find_word
+
+
+def _has_word(rx: re.Pattern, src: bytes, start: int, end: int) -> bool:
+    """``source.find_word(rx, src, start, end) is not None``, in one search when nothing matches
+    (most declarations and fields name no sync type)."""
+    m = rx.search(src, start, end)
+    return m is not None and (word_start(src, m.start()) or find_word(rx, src, m.end(), end) is not None)
 
 
 def _words_re(names) -> re.Pattern:
@@ -1437,6 +1462,134 @@ def entry_locks(package: GoPackage | None, file: GoFile, type_name: str, name: s
     return out
 
 
+_LOCK_WORD = re.compile(rb"R?Lock(?![0-9A-Za-z_])")  # with source.words: the method name of an acquire
+# A Go identifier in the text (bytes of UTF-8 sequences count as letters: a name is never cut short).
+_IDENT = re.compile(rb"[A-Za-z_\x80-\xff][0-9A-Za-z_\x80-\xff]*")
+
+
+def _func_names(package: GoPackage | None, file: GoFile) -> dict[bytes, str]:
+    """The package's function names, encoded -> as they are: what a body's words are looked up in."""
+    return decls._memo(package, ("syncfacts.func_names", file.package_name),
+                       lambda: {name.encode(): name for name in top_funcs(package, file)})
+
+
+def _method_names(package: GoPackage | None, file: GoFile) -> dict[str, frozenset[bytes]]:
+    """Receiver type name -> the names of its methods, encoded."""
+
+    def build():
+        by_type: dict[str, set[bytes]] = {}
+        for type_name, name in methods(package, file):
+            by_type.setdefault(type_name, set()).add(name.encode())
+        return {t: frozenset(ns) for t, ns in by_type.items()}
+
+    return decls._memo(package, ("syncfacts.method_names", file.package_name), build)
+
+
+def _named_callees(package: GoPackage | None, file: GoFile, func: Node, rb: tuple[str, str] | None,
+                   start: int = 0) -> set[tuple[str, str]]:
+    """The package functions, and methods of the type of ``func``'s named receiver (``rb``, as
+    :func:`receiver_binding` gives it), whose names are words of ``func``'s body from byte
+    ``start`` on: a superset of the callees :func:`callee_decl` finds in calls there."""
+    body = func.child_by_field_name("body")
+    if body is None:
+        return set()
+    found = set(_IDENT.findall(file.src, max(start, body.start_byte), body.end_byte))
+    funcs = _func_names(package, file)
+    out = {("", funcs[w]) for w in found & funcs.keys()}
+    if rb is not None:
+        out.update((rb[0], w.decode()) for w in found & _method_names(package, file).get(rb[0], frozenset()))
+    return out
+
+
+def may_lock(package: GoPackage | None, file: GoFile, key: tuple[str, str]) -> bool:
+    """Whether the function or method ``key`` (as :func:`callee_decl` gives it) may lock a mutex:
+    its body, or the body of a function it names (:func:`_named_callees`) to any depth, says
+    ``Lock`` or ``RLock``.
+
+    A superset of the callees :func:`entry_locks` finds a lock in, whatever the depth it is asked
+    at: every function it would look at from here says no ``Lock``, so each is ``{}`` however
+    deep it is first asked about."""
+    memo = decls._memo(package, ("syncfacts.may_lock", file.package_name), dict)
+    known = memo.get(key)
+    if known is not None:
+        return known
+    came_from = {key: None}  # the caller each function was first reached from
+    todo = [key]
+    while todo:
+        k = todo.pop()
+        type_name, name = k
+        if type_name:  # func_decl, with the receiver's name at hand
+            m = methods(package, file).get((type_name, name))
+            g, node, rb = (m.file, m.node, (type_name, m.recv) if m.recv else None) if m else (None, None, None)
+        else:
+            g, node = top_funcs(package, file).get(name, (None, None))
+            rb = None
+        if node is None:
+            continue
+        body = node.child_by_field_name("body")
+        if body is not None and find_word(_LOCK_WORD, g.src, body.start_byte, body.end_byte) is not None:
+            while k is not None:  # it locks, and so do the functions the search came through
+                memo[k] = True
+                k = came_from[k]
+            return True
+        for c in _named_callees(package, g, node, rb):
+            if c in came_from or memo.get(c) is False:
+                continue
+            came_from[c] = k
+            if memo.get(c):
+                while c is not None:
+                    memo[c] = True
+                    c = came_from[c]
+                return True
+            todo.append(c)
+    for k in came_from:  # none of them reaches a Lock
+        memo[k] = False
+    return False
+
+
+def locks_while_holding(package: GoPackage | None, file: GoFile, func: Node) -> bool:
+    """Whether the :func:`flow` of ``func`` (a function that locks) may take a lock, or call a
+    function of the package that may lock (:func:`may_lock`), while it holds a lock: the only
+    events GO206 (double lock) and GO207 (lock order) look at.
+
+    False for the common function that locks once, outside any loop and any ``goto``, and calls
+    nothing that locks: every lock it takes is taken with nothing held, and no call it makes while
+    holding it locks -- its flow need not be worked out for them."""
+    key = ("syncfacts.locks_while_holding", func.id)
+    known = file.memo.get(key)
+    if known is None:
+        known = file.memo[key] = _locks_while_holding(package, file, func)
+    return known
+
+
+def _locks_while_holding(package: GoPackage | None, file: GoFile, func: Node) -> bool:
+    body = func.child_by_field_name("body")
+    if body is None:
+        return False
+    src = file.src
+    sites = [m.start() for m in words(_LOCK_WORD, src, body.start_byte, body.end_byte)]
+    if len(sites) != 1:
+        return len(sites) > 1  # two lock calls (or more): one may be taken while the other is held
+    if b"goto" in src[body.start_byte:body.end_byte]:
+        return True
+    site = file.root.named_descendant_for_byte_range(sites[0], sites[0] + 1)
+    if site is None or scope.loops_between(site, func):
+        return True  # a lock in a loop is taken again on the next iteration
+    # Nothing is held before the lock: only the calls after it (their names are after the start
+    # of its statement) can lock while it is held.  The words of the text say which callees may be
+    # called; the calls themselves are looked at only when one of those may lock.
+    stmt = scope.statement_of(site) or site
+    rb = receiver_binding(file, func)
+    if not any(may_lock(package, file, k) for k in _named_callees(package, file, func, rb, stmt.start_byte)):
+        return False
+    for call in func_calls(file, func):
+        if call.end_byte > sites[0]:
+            callee = callee_decl(package, file, func, call)
+            if callee is not None and may_lock(package, file, callee):
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class OrderEdge:
     """``second`` is locked (at ``site``, or inside the callee ``chain`` of the call at ``site``)
@@ -1470,6 +1623,8 @@ def order_edges(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str]
                 if c.nargs == 0 and c.func is not None:
                     funcs.setdefault(c.func.id, c.func)
             for func in funcs.values():
+                if not locks_while_holding(package, g, func):
+                    continue  # no lock taken, and no locking call made, with another lock held
                 for ev in flow(g, func, package).events:
                     if not ev.state or ev.kind not in ("lock", "call"):
                         continue

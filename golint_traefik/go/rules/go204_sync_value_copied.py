@@ -22,10 +22,13 @@ import re
 from functools import lru_cache
 
 from golint_traefik.go import decls, imports, scope, syncfacts
-from golint_traefik.go.source import words
+from golint_traefik.go.source import find_word, words
 from golint_traefik.registry import go_rule
 
 _RANGE = re.compile(rb"range\b")  # with source.words: at a word boundary
+# `range` over a slice, array or map literal: spaces, comments and parentheses, then `[` or `map`.
+# (A line comment runs to its newline: no way to split the text between two alternatives.)
+_RANGE_LITERAL = re.compile(rb"range(?:\s|\(|//[^\n]*\n|/\*(?:[^*]|\*(?!/))*\*/)*(?:\[|map\b)")
 _NO_COPY_BUILTINS = frozenset({"len", "cap", "new", "Sizeof", "Offsetof", "Alignof"})
 
 
@@ -117,15 +120,13 @@ def _type_uses(p, holders) -> list:
 
 def _type_name_spans(f, aliases: tuple[str, ...], names: tuple[str, ...]) -> list[tuple[int, int]]:
     """The type name in each ``sync.Mutex`` (any sync type, through any local name of sync) and
-    each of ``names`` at the start of a word: what ``source.words`` finds with
-    :func:`_uses_re`, the ``sync.T`` form tried first at each place.  Found from the
-    occurrences of the aliases and names, as :func:`~golint_traefik.go.syncfacts.name_spans`."""
+    each of ``names`` at the start of a word: what ``source.words`` finds with the pattern
+    ``(?:sync)\\s*\\.\\s*(Mutex|...)\\b|(name1|name2|...)\\b``, the ``sync.T`` form tried first at
+    each place.  Found from the occurrences of the aliases and names, as
+    :func:`~golint_traefik.go.syncfacts.name_spans` (whatever the number of names)."""
     src = f.src
     if not aliases and not names:
         return []
-    if len(aliases) + len(names) > syncfacts.FEW_NAMES:
-        # One group per alternative: the one that matched is the last (and only) one set.
-        return [m.span(m.lastindex) for m in words(_uses_re(aliases, names), src)]
     qualified, named = syncfacts.names_at(f, aliases), syncfacts.names_at(f, names)
     out = []
     end = 0
@@ -134,7 +135,7 @@ def _type_name_spans(f, aliases: tuple[str, ...], names: tuple[str, ...]) -> lis
             continue  # inside the match before
         span = None
         if s in qualified:
-            m = _uses_re(aliases, ()).match(src, s)
+            m = _qualified_re(aliases).match(src, s)
             if m is not None:
                 span, end = m.span(1), m.end()
         if span is None and s in named:
@@ -147,15 +148,10 @@ def _type_name_spans(f, aliases: tuple[str, ...], names: tuple[str, ...]) -> lis
 
 
 @lru_cache(maxsize=512)
-def _uses_re(aliases: tuple[str, ...], names: tuple[str, ...]) -> re.Pattern:
-    """``sync.Mutex`` (by each local name of sync) or a holder's name, one group per alternative."""
-    pats = []
-    if aliases:
-        pats.append(rb"(?:" + b"|".join(re.escape(a.encode()) for a in aliases) + rb")\s*\.\s*("
-                    + b"|".join(n.encode() for n in syncfacts.NO_COPY) + rb")\b")
-    if names:
-        pats.append(rb"(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-    return re.compile(b"|".join(pats))
+def _qualified_re(aliases: tuple[str, ...]) -> re.Pattern:
+    """``sync.Mutex`` (by each local name of sync), the sync type's name the group."""
+    return re.compile(rb"(?:" + b"|".join(re.escape(a.encode()) for a in aliases) + rb")\s*\.\s*("
+                      + b"|".join(n.encode() for n in syncfacts.NO_COPY) + rb")\b")
 
 
 def _params(p, holders, uses) -> None:
@@ -250,6 +246,8 @@ def _ranges(p, holders, uses) -> None:
         return
     names = _container_names(p, uses)
     fields = _container_fields(p)
+    if not names and not fields and find_word(_RANGE_LITERAL, f.src) is None:
+        return  # no container to range over: no name, no field, no slice, array or map literal
     for m in words(_RANGE, f.src):
         kw = f.root.descendant_for_byte_range(m.start(), m.end())
         clause = kw.parent if kw is not None else None
@@ -328,21 +326,24 @@ def _values(p, holders, uses) -> None:
     var_names = value_names | ptr_names
     seen = set()
     cands = []
-    if names:
-        for m in _field_uses_re(names).finditer(f.src):
+    src = f.src
+    if names:  # `x.name` not followed by `.`, `(` or `[`
+        for m in syncfacts.names_re(tuple(sorted(names)), rb"\.\s*", _NOT_A_VALUE).finditer(src):
             n = f.root.named_descendant_for_byte_range(m.start(1), m.end(1))
             if n is not None and n.type == "field_identifier" and n.parent is not None \
                     and n.parent.type == "selector_expression":
                 cands.append(n.parent)
     for start, end in syncfacts.name_spans(f, value_names):
-        n = f.root.named_descendant_for_byte_range(start, end)
-        if n is not None and n.type == "identifier":
-            cands.append(n)
-    if ptr_names:  # a pointer is copied only through `*p`
-        for m in syncfacts.names_re(tuple(sorted(ptr_names)), rb"\*[\s(]*").finditer(f.src):
-            n = f.root.named_descendant_for_byte_range(m.start(1), m.end(1))
+        if _NOT_A_VALUE_AFTER.match(src, end) is None:
+            n = f.root.named_descendant_for_byte_range(start, end)
             if n is not None and n.type == "identifier":
                 cands.append(n)
+    if ptr_names:  # a pointer is copied only through `*p`
+        for start, end in _derefs(src, ptr_names):
+            if _NOT_A_VALUE_AFTER.match(src, end) is None:
+                n = f.root.named_descendant_for_byte_range(start, end)
+                if n is not None and n.type == "identifier":
+                    cands.append(n)
     for v in cands:
         # `*x` / `*s.f`: the dereference is the copied value.
         outer = scope.outer_paren(v)
@@ -368,6 +369,25 @@ def _values(p, holders, uses) -> None:
             continue
         p.report(node, f"{how} copies {f.text(node)} ({what}); the copy is a separate lock",
                  fix="pass or store a pointer instead of the value")
+
+
+# After a name, what makes it the operand of a selector, a call or an index (``x.f``, ``x(...)``,
+# ``x[i]``, ``x...``), never a value of its own: :func:`_value_position` has nothing to say of it.
+_NOT_A_VALUE = rb"(?!\s*[.(\[])"
+_NOT_A_VALUE_AFTER = re.compile(rb"\s*[.(\[]")
+
+
+_DEREF = re.compile(rb"\*[\s(]*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _derefs(src: bytes, names: set[str]) -> list[tuple[int, int]]:
+    """Where one of ``names`` follows a ``*`` (and spaces or parentheses): the matches of
+    ``\\*[\\s(]*(name1|name2|...)\\b``.  For ASCII names, one pattern for every file finds the
+    words after a ``*`` and the names are looked up, not compiled into a pattern per file."""
+    if not all(n.isascii() for n in names):
+        return [m.span(1) for m in syncfacts.names_re(tuple(sorted(names)), rb"\*[\s(]*").finditer(src)]
+    wanted = {n.encode() for n in names}
+    return [m.span(1) for m in _DEREF.finditer(src) if m.group(1) in wanted]
 
 
 def _value_position(f, v) -> str | None:
@@ -421,11 +441,10 @@ def _container_of_holder(p, g, t) -> bool:
 
 
 def _fields_naming_holders(p) -> dict[str, list]:
-    """The entries of :func:`~golint_traefik.go.syncfacts.struct_fields` whose type names a
-    lock-holding type or a sync type somewhere in its text: the only fields that can hold a lock,
-    point to a holder or contain holders."""
-    names = {*syncfacts.lock_holders(p.package, p.file), *syncfacts.NO_COPY}
-    return syncfacts.struct_fields_naming(p.package, p.file, tuple(sorted(names)))
+    """The fields of the package's top-level structs whose type names a lock-holding type or a
+    sync type (:func:`~golint_traefik.go.syncfacts.fields_naming_holders`): the only fields that
+    can hold a lock, point to a holder or contain holders."""
+    return syncfacts.fields_naming_holders(p.package, p.file)
 
 
 def _holder_fields(p) -> frozenset[str]:

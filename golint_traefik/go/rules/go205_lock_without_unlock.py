@@ -32,7 +32,7 @@ def check(p) -> None:
     for cs in by_func.values():
         func = cs[0].func
         regions = _regions(f, cs)
-        if not regions:
+        if not any(_may_leave(f, c, regions[c.call.id][1]) for c in cs if c.call.id in regions):
             continue
         skip = _handed_off(f, func, {k for k, _ in regions.values()})
         flow = syncfacts.flow(f, func, p.package)  # shared with GO206/GO207 (their call events are skipped here)
@@ -99,6 +99,19 @@ def _regions(f, cs: list[syncfacts.SyncCall]) -> dict[int, tuple[str, object]]:
         if i < len(stmts) and not _deferred_next(stmt, stmts[i]):
             out[c.call.id] = (c.key, stmts[i])
     return out
+
+
+_LEAVE = re.compile(rb"\b(?:return|break|continue|goto)\b|[pP]anic")
+
+
+def _may_leave(f, lock, end) -> bool:
+    """Some path may leave the critical section from ``lock`` to ``end`` other than through
+    ``end``: its text says ``return``, ``break``, ``continue``, ``goto`` or ``panic`` (``Panic``).
+
+    ``end`` is in the lock's block, so a path that takes none of these reaches it; one that
+    reaches no event the rule reports on holds the lock nowhere else either (a lock held past a
+    jump is carried by it: the event is the jump).  Without them, the flow need not be built."""
+    return _LEAVE.search(f.src, lock.call.start_byte, end.start_byte) is not None
 
 
 def _deferred_next(stmt, end) -> bool:
