@@ -58,3 +58,18 @@ def test_has_is_token_in_source(src):
     f = GoFile("p.go", src)
     for token in (b".Done()", b".Wait()", b".Add(", b"go ", b"Lock()", b"net/http/pprof", b"Waiting"):
         assert f.has(token) is (token in src), token
+
+
+@pytest.mark.parametrize("src, head", [
+    (b"// Copyright\n\n/* doc */\npackage p\n\nimport \"fmt\"\n\n// c\nimport \"os\"\n\nfunc f() {}\n", True),
+    (b"package p\n\nfunc f() {}\n\n// an import in a comment costs the short way, never the answer\n", False),
+    (b"package p\n\nfunc f() {}\n\nimport \"os\"\n", False),  # accepted by tree-sitter, not by Go
+    (b"func f() {}\n\npackage p\n\nimport \"os\"\n", False),
+    (b"package p\n", True),
+])
+def test_the_file_head_gives_what_every_top_level_node_gives(src, head):
+    short, full = GoFile("p.go", src), GoFile("p.go", src)
+    full.top_by_type  # noqa: B018 - with every top-level node known, the answers come from them
+    assert (short._head is not None) == head
+    assert (short.package_name, short._import_specs) == (full.package_name, full._import_specs)
+    assert full._head is None

@@ -316,11 +316,50 @@ class GoFile:
         return {t: tuple(ns) for t, ns in out.items()}
 
     @cached_property
+    def _head(self) -> tuple[Node | None, tuple[Node, ...]] | None:
+        """(package clause, import declarations), read from the first top-level nodes: Go puts the
+        clause first (comments aside) and every import right after it.  Most files need only these
+        (the rules' gates ask for the package's name and the imports), and making a node object for
+        each of a file's top-level nodes costs more than all the rest of those questions.
+
+        None when the file is not laid out so (tree-sitter accepts a late import or package clause;
+        the Go compiler does not): :attr:`top_by_type` answers then."""
+        if "top" in self.__dict__:
+            return None  # built already: no cheaper than asking it
+        cursor = self.root.walk()
+        clause, decls = None, []
+        more = cursor.goto_first_child()
+        while more:
+            node = cursor.node
+            if node.is_named and node.type != "comment":
+                kind = node.type
+                if clause is None:
+                    if kind != "package_clause":
+                        return None
+                    clause = node
+                elif kind == "import_declaration":
+                    decls.append(node)
+                else:  # the first declaration: no import may follow (the word says whether one could)
+                    if _literal(b"import").search(self.src, node.start_byte) is not None:
+                        return None
+                    break
+            more = cursor.goto_next_sibling()
+        return clause, tuple(decls)
+
+    def _top_of_type(self, kind: str) -> tuple[Node, ...]:
+        """The top-level nodes of type ``kind`` (``package_clause`` or ``import_declaration``)."""
+        head = self._head
+        if head is None:
+            return self.top_by_type.get(kind, ())
+        if kind == "package_clause":
+            return (head[0],) if head[0] is not None else ()
+        return head[1]
+
+    @cached_property
     def package_name(self) -> str:
-        for child in self.top_by_type.get("package_clause", ()):  # a top-level node: no tree walk
-            if child.type == "package_clause":
-                name = next((c for c in child.named_children if c.type == "package_identifier"), None)
-                return self.text(name) if name is not None else ""
+        for child in self._top_of_type("package_clause"):  # a top-level node: no tree walk
+            name = next((c for c in child.named_children if c.type == "package_identifier"), None)
+            return self.text(name) if name is not None else ""
         return ""
 
     @cached_property
@@ -331,7 +370,7 @@ class GoFile:
         over its nodes; a block with a ``/* */`` comment, or whose text does not read as specs only,
         is walked on the tree."""
         out = []
-        for decl in self.top_by_type.get("import_declaration", ()):
+        for decl in self._top_of_type("import_declaration"):
             specs = _specs_from_text(self.src[decl.start_byte:decl.end_byte].decode("utf-8", "replace"))
             out.extend(specs if specs is not None else self._specs_from_tree(decl))
         return tuple(out)
