@@ -322,11 +322,7 @@ def builtin(file: GoFile, fn: Node) -> bool:
 
 def _only_called(file: GoFile, name: str) -> bool:
     """Every identifier spelt ``name`` in the file is the function of a call expression."""
-    root = file.root
-    for m in words(word_rx(name.encode()), file.src):  # as spelt(), for identifiers only
-        n = root.named_descendant_for_byte_range(m.start(), m.end())
-        if n.type != "identifier" or n.start_byte != m.start() or n.end_byte != m.end():
-            continue  # a field or type name, or the word in a comment, a string or a longer name
+    for n in file.spelt(name.encode(), "identifier"):
         call = n.parent
         if call is None or call.type != "call_expression" or call.child_by_field_name("function") != n:
             return False

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from golint_traefik.go import decls, imports, scope
-from golint_traefik.go.source import GoFile, GoPackage, Node, word_rx, words
+from golint_traefik.go.source import GoFile, GoPackage, Node
 
 HTTP = ("net/http",)
 HTTPTEST = ("net/http/httptest",)
@@ -212,11 +212,7 @@ def _literals_named(file: GoFile, name: str) -> list[tuple[Node, Node]]:
     """(literal, type) of the composite literals ``name{...}`` and ``pkg.name{...}`` of the file, in source
     order: the type name's occurrences in the text, checked on the tree (no walk of the whole tree)."""
     out = []
-    root = file.root
-    for m in words(word_rx(name.encode()), file.src):
-        n = root.named_descendant_for_byte_range(m.start(), m.end())
-        if n is None or n.type != "type_identifier" or n.start_byte != m.start() or n.end_byte != m.end():
-            continue
+    for n in file.spelt(name.encode(), "type_identifier"):
         typ = n.parent if n.parent is not None and n.parent.type == "qualified_type" else n
         lit = typ.parent
         if lit is not None and lit.type == "composite_literal" and lit.child_by_field_name("type") == typ:
@@ -556,11 +552,7 @@ def _field_assignments(file: GoFile, name: str) -> list[tuple[Node, Node, Node]]
     source order: the field name's occurrences in the text, each checked on the tree (a file mentions a
     field a few times, while a query would visit every node of the file)."""
     out = []
-    root = file.root
-    for m in words(word_rx(name.encode()), file.src):
-        fld = root.named_descendant_for_byte_range(m.start(), m.end())
-        if fld is None or fld.type != "field_identifier" or fld.start_byte != m.start() or fld.end_byte != m.end():
-            continue
+    for fld in file.spelt(name.encode(), "field_identifier"):
         sel = fld.parent
         if sel is None or sel.type != "selector_expression" or sel.child_by_field_name("field") != fld:
             continue

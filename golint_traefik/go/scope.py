@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from golint_traefik.go.source import GoFile, Node, word_rx, words
+from golint_traefik.go.source import GoFile, Node, words
 
 FUNC_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 LOOP_TYPES = frozenset({"for_statement"})
@@ -383,12 +383,7 @@ def _idents_named(file: GoFile, node: Node, name: bytes) -> Iterator[Node]:
 
 def idents_between(file: GoFile, start: int, end: int, name: bytes) -> Iterator[Node]:
     """The identifiers spelt ``name`` between the bytes ``start`` and ``end``, in source order."""
-    rx = word_rx(name)
-    root = file.root
-    for m in words(rx, file.src, start, end):
-        n = root.named_descendant_for_byte_range(m.start(), m.end())
-        if n is not None and n.type == "identifier" and n.start_byte == m.start() and n.end_byte == m.end():
-            yield n
+    return file.spelt(name, "identifier", start, end)
 
 
 # Where a name is declared: the parents of a declaring identifier (see _declares and _params), and the

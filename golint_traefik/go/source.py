@@ -223,6 +223,17 @@ class GoFile:
         found.sort(key=lambda caps: min(_source_order(n) for nodes in caps.values() for n in nodes))
         yield from found
 
+    def spelt(self, name: bytes, kind: str, start: int = 0, end: int | None = None) -> Iterator[Node]:
+        """The ``kind`` nodes (``identifier``, ``field_identifier``, ``type_identifier``...) spelt
+        ``name`` between the bytes ``start`` and ``end``, in source order: the word's occurrences in
+        the text, each checked on the tree (a file says a name a few times, while a query or a walk
+        would visit every node).  A word in a comment, a string or a longer name is no such node."""
+        root = self.root
+        for m in words(word_rx(name), self.src, start, end):
+            n = root.named_descendant_for_byte_range(m.start(), m.end())
+            if n is not None and n.type == kind and n.start_byte == m.start() and n.end_byte == m.end():
+                yield n
+
     def selector_calls(self, names, node: Node | None = None) -> list[tuple[Node, Node, Node]]:
         """(call, operand, field) for every call ``operand.name(...)`` with ``name`` in ``names`` (inside
         ``node`` when given), in source order (an outer call before the calls it starts with).
