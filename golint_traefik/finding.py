@@ -62,7 +62,7 @@ class Finding:
     related: tuple[Related, ...] = ()
     # Stable identity across unrelated edits; filled in by the engine (see fingerprint.py).
     fingerprint: str = ""
-    # GitHub's primaryLocationLineHash ("hash:occurrence"), filled in by the engine.
+    # GitHub's primaryLocationLineHash ("hash:occurrence"), filled in for SARIF output only (fingerprint.with_line_hashes).
     line_hash: str = ""
 
     @property
