@@ -208,7 +208,7 @@ def check(paths, fmt, output, select, extend_select, ignore, severity, config_pa
     if stdin_src is not None and force_exclude and path_matches(stdin_src.path, (*ALWAYS_SKIP_DIRS, *settings.exclude), settings.base):
         result = RunResult([], 0, 0)  # an excluded file sent by an editor is left alone
     else:
-        result = run(list(paths), settings, cwd, stdin=stdin_src)
+        result = run(list(paths), settings, cwd, stdin=stdin_src, keep=_left_to_exit)
 
     threshold = Severity.parse(severity or cfg.severity_threshold or "note")
     findings = [f for f in result.findings if f.rule_id == "E003" or (f.severity >= threshold and f.rule_id in selected)]
@@ -330,8 +330,33 @@ def explain(rule: str) -> None:
     click.echo(report.explain_text(r.meta), nl=False)
 
 
+# Set by main(): what the run leaves for the process's exit to free (engine.run's ``keep``).
+_left_to_exit: list | None = None
+
+
 def main() -> None:
-    cli(prog_name="golint-traefik")
+    """The console script.  Once the command is done, the process ends with ``os._exit``: the
+    interpreter's shutdown would only free memory, every object one at a time, which the exit
+    returns at once.  The report file and the cache are closed by then; stdout and stderr are
+    flushed here."""
+    global _left_to_exit
+    _left_to_exit = []
+    try:
+        cli(prog_name="golint-traefik")
+        code = EXIT_CLEAN
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = EXIT_CLEAN
+    elif not isinstance(code, int):  # what the interpreter does with sys.exit("message")
+        print(code, file=sys.stderr)
+        code = EXIT_FINDINGS
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone (closed pipe) or a closed stream: nothing left to deliver
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

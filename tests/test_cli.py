@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -241,3 +242,43 @@ def test_rules_and_explain():
 def test_version_option():
     r = CliRunner().invoke(cli, ["--version"])
     assert r.exit_code == 0 and __version__ in r.stdout
+
+
+def _console(args, cwd):
+    """The console script in a subprocess, its stdout a pipe and block-buffered, as in CI."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run([sys.executable, "-m", "golint_traefik", *args], cwd=cwd, capture_output=True, timeout=120, env=env)
+
+
+def test_console_script_exits_with_the_report_whole(tmp_path):
+    """The console script ends with os._exit (no interpreter shutdown): the report must still reach
+    a pipe in full, far past a pipe's buffer, and the exit codes stay 0, 1 and 2."""
+    n = 3000
+    body = "".join(f"func f{i}(wg sync.WaitGroup) {{}}\n" for i in range(n))  # GO204, once per function
+    big = tmp_path / "big"
+    big.mkdir()
+    (big / "big.go").write_text(f"package big\n\nimport \"sync\"\n\n{body}")
+    for fmt in ("text", "json"):
+        p = _console(["check", "--no-cache", "--select", "GO204", "--format", fmt, "."], big)
+        assert p.returncode == 1, p.stderr
+        assert len(p.stdout) > 256 * 1024
+        if fmt == "json":
+            assert len(json.loads(p.stdout)["findings"]) == n
+        else:
+            assert p.stdout.count(b" GO204 ") == n and p.stdout.endswith(b"\n")
+        assert f"{n} findings".encode() in p.stderr
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "one.go").write_text('package one\n\nimport "sync"\n\nfunc f(wg sync.WaitGroup) {}\n')
+    p = _console(["check", "--no-cache", "--select", "GO204", "."], small)  # a few bytes: left in the buffers
+    assert p.returncode == 1 and p.stdout.startswith(b"one.go:5:") and p.stdout.endswith(b"*sync.WaitGroup\n")
+    out = tmp_path / "report.json"
+    p = _console(["check", "--no-cache", "--select", "GO204", "--format", "json", "--output", str(out), "."], big)
+    assert p.returncode == 1 and len(json.loads(out.read_text())["findings"]) == n
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "ok.go").write_text("package ok\n")
+    assert _console(["check", "--no-cache", "."], clean).returncode == 0
+    assert _console(["check", "--no-cache", "--exit-zero", "--select", "GO204", "."], big).returncode == 0
+    usage = _console(["check", "--format", "nope"], tmp_path)
+    assert usage.returncode == 2 and b"Invalid value" in usage.stderr

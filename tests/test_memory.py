@@ -41,3 +41,31 @@ def test_no_go_file_outlives_its_package_analysis():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_keep_holds_the_last_in_process_package_and_nothing_else(tmp_path):
+    """``run(keep=...)`` (what the console script passes before its hard exit) changes no finding and
+    holds the trees of the last package analysed in-process only; every other package is freed as before."""
+    from golint_traefik.engine import run
+
+    go_rules = frozenset(r.meta.id for r in load_registry() if r.meta.target == "go")
+    dirs = ("GO101", "GO204", "GO401")
+    for rule in dirs:
+        (tmp_path / rule).mkdir()
+        for p in sorted((FIXTURES / rule).glob("*.go")):
+            (tmp_path / rule / p.name).write_bytes(p.read_bytes())
+    settings = Settings(selected=go_rules, jobs=1)
+    gc.collect()
+    before = _live_go_files()
+    plain = run([str(tmp_path)], settings, str(tmp_path))
+    assert _live_go_files() == before
+    keep: list = []
+    kept = run([str(tmp_path)], settings, str(tmp_path), keep=keep)
+    assert kept.findings == plain.findings and plain.findings
+    assert len(keep) == 1
+    last = sorted(dirs)[-1]
+    assert {Path(f.path).parent.name for f in keep[0]} == {last}
+    assert all(f.tree is not None for f in keep[0])
+    assert _live_go_files() - before == len(keep[0])
+    keep.clear()
+    assert _live_go_files() == before
