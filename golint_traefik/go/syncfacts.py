@@ -148,6 +148,28 @@ def names_re(names: tuple[str, ...], prefix: bytes = b"", suffix: bytes = b"") -
 # ------------------------------------------------------------------ calls
 
 
+_FUNC_KW = re.compile(rb"func\b")  # with source.words: at a word boundary
+
+
+def _inner_funcs(file: GoFile, func: Node) -> list[tuple[int, int]]:
+    """(start, end) of the function literals directly inside ``func`` (not inside another one), in
+    source order: found from the ``func`` keywords of its text, checked on the tree, as
+    :func:`scope.functions` finds a file's functions -- the same keywords and the same check, so
+    the same literals -- but in ``func``'s text alone: the rules ask about a few functions (those
+    that lock), and the file's whole list would cost more than all of them."""
+    ranges: list[tuple[int, int]] = []
+    root = file.root
+    for m in words(_FUNC_KW, file.src, func.start_byte, func.end_byte):
+        if ranges and m.start() < ranges[-1][1]:
+            continue  # inside a literal already found: nested in it
+        kw = root.descendant_for_byte_range(m.start(), m.end())
+        g = kw.parent if kw is not None and kw.type == "func" else None
+        if g is not None and g.type in scope.FUNC_TYPES and func.start_byte < g.start_byte \
+                and g.end_byte <= func.end_byte:
+            ranges.append((g.start_byte, g.end_byte))
+    return ranges
+
+
 def func_calls(file: GoFile, func: Node) -> list[Node]:
     """The call expressions of ``func`` itself, in source order: those inside a function literal
     within it belong to the literal (``func(){...}()`` itself belongs to ``func``).  Queried on
@@ -156,12 +178,7 @@ def func_calls(file: GoFile, func: Node) -> list[Node]:
     cached = file.memo.get(key)
     if cached is None:
         calls = file.captures(_CALL_Q, func).get("c", [])
-        funcs = scope.functions(file)
-        starts = file.memo_get("syncfacts.func_starts", lambda: [g.start_byte for g in funcs])
-        ranges: list[tuple[int, int]] = []  # the function literals directly inside func
-        for g in funcs[bisect.bisect_right(starts, func.start_byte):bisect.bisect_left(starts, func.end_byte)]:
-            if g.end_byte <= func.end_byte and not (ranges and g.end_byte <= ranges[-1][1]):
-                ranges.append((g.start_byte, g.end_byte))
+        ranges = _inner_funcs(file, func)
         if ranges:
             own, i = [], 0
             for c in calls:
@@ -293,6 +310,19 @@ def terminates(file: GoFile, call: Node) -> str | None:
     if _testing_param(file, operand):
         return "goexit"
     return None
+
+
+# In a body's text, what a `return` statement or a call that terminates() calls "goexit" says.
+_RETURN_OR_GOEXIT = re.compile(b"|".join(re.escape(n.encode()) for n in sorted({"return", "Goexit", *_FATAL_METHODS})))
+
+
+def may_return_or_goexit(file: GoFile, func: Node) -> bool:
+    """Whether the :class:`LockFlow` of ``func`` may have a ``return`` or ``goexit`` event: its
+    body's text says ``return`` (a return statement does) or the name of a call :func:`terminates`
+    calls "goexit" (``Goexit``, ``FailNow``, ``Fatal``...).  A superset: words in comments,
+    strings, longer names and function literals count too."""
+    body = func.child_by_field_name("body")
+    return body is not None and _RETURN_OR_GOEXIT.search(file.src, body.start_byte, body.end_byte) is not None
 
 
 _RECOVER = re.compile(rb"recover\(\)")  # with source.find_word: at a word boundary
@@ -944,6 +974,35 @@ def receiver_of(file: GoFile, func: Node) -> tuple[str, str | None, bool, Node] 
     return file.text(tnode), rname, pointer, typ
 
 
+# The head of a method declaration in its plain form, ``func (r *T) Name(`` (``(T)``, ``(r T[K, V])``):
+# ASCII names, no comment, no qualified or parenthesised type.  Each name must be followed by a
+# delimiter the pattern asks for, so a name with non-ASCII letters never matches cut short; and a
+# parsed head of that text has exactly these parts -- unless a "name" is a keyword (``func (chan T)
+# M()`` parses, as a channel type).  Other heads, and any in a tree with errors, are read on the tree.
+_METHOD_HEAD = re.compile(rb"func\s*\(\s*(?:([A-Za-z_][A-Za-z0-9_]*)\s+)?(\*\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*"
+                          rb"(?:\[[^\][()/]*\]\s*)?\)\s*([A-Za-z_][A-Za-z0-9_]*)\s*[\[(]")
+_KEYWORDS = frozenset(b"break case chan const continue default defer else fallthrough for func go goto if import "
+                      b"interface map package range return select struct switch type var".split())
+
+
+def method_head(file: GoFile, func: Node) -> tuple[str, str | None, bool, str | None] | None:
+    """(type name, receiver name or None, pointer receiver, method name or None): what
+    :func:`receiver_of` and the declaration's name say, read from the text when the head is plain
+    (a node costs more to ask than the text to match), from the tree otherwise."""
+    if func.type != "method_declaration":
+        return None
+    m = _METHOD_HEAD.match(file.src, func.start_byte) if not file.root.has_error else None
+    if m is not None and not _KEYWORDS.intersection(m.groups()):
+        rname = m.group(1)
+        return (m.group(3).decode(), rname.decode() if rname is not None and rname != b"_" else None,
+                m.group(2) is not None, m.group(4).decode())
+    r = receiver_of(file, func)
+    if r is None:
+        return None
+    name = func.child_by_field_name("name")
+    return r[0], r[1], r[2], file.text(name) if name is not None else None
+
+
 def top_level(file: GoFile, node_type: str) -> tuple[Node, ...]:
     """The top-level declarations of one type (no tree walk: they are children of the root)."""
     return file.top_by_type.get(node_type, ())
@@ -956,11 +1015,10 @@ def methods(package: GoPackage | None, file: GoFile) -> dict[tuple[str, str], Me
         out: dict[tuple[str, str], Method] = {}
         for f in decls._files(package, file):
             for m in top_level(f, "method_declaration"):
-                r = receiver_of(f, m)
-                name = m.child_by_field_name("name")
-                if r is None or name is None:
+                h = method_head(f, m)
+                if h is None or h[3] is None:
                     continue
-                out.setdefault((r[0], f.text(name)), Method(f, m, r[0], f.text(name), r[1], r[2]))
+                out.setdefault((h[0], h[3]), Method(f, m, h[0], h[3], h[1], h[2]))
         return out
 
     return decls._memo(package, ("syncfacts.methods", file.package_name), build)
@@ -1311,7 +1369,7 @@ def receiver_binding(file: GoFile, func: Node) -> tuple[str, str] | None:
         return file.memo[key]
     except KeyError:
         pass
-    r = receiver_of(file, func)
+    r = method_head(file, func)
     found = file.memo[key] = None if r is None or r[1] is None else (r[0], r[1])
     return found
 

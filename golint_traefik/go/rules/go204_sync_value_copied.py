@@ -190,9 +190,10 @@ def _receivers(p, holders) -> None:
     if not any(syncfacts.occurrences(f, name.encode()) for name in holders):
         return  # the receiver's type is written in the file
     for m in syncfacts.top_level(f, "method_declaration"):
-        r = syncfacts.receiver_of(f, m)
-        if r is None or r[2] or r[0] not in holders:
+        h = syncfacts.method_head(f, m)
+        if h is None or h[2] or h[0] not in holders:
             continue
+        r = syncfacts.receiver_of(f, m)  # the receiver's type node, to report
         name = f.text(m.child_by_field_name("name"))
         held = holders[r[0]]
         p.report(r[3], f"{name} has a value receiver: every call copies {r[0]}, and with it the "
