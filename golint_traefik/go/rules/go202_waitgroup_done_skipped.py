@@ -137,12 +137,14 @@ def _own_count(p, done, func) -> bool:
 def _check_goroutine(p, func, done) -> None:
     f = p.file
     key = done.key
+    recovers = syncfacts.defers_recover(f, func)
+    if not recovers and not syncfacts.may_return_or_goexit(f, func):
+        return  # the flow would have no event this rule reports on (a return, a Goexit), nor a recover
     if _handed_off(f, func, key):
         return
     helpers = syncfacts.unlocking_funcs(p.package, f, ("Done",))
     flow = LockFlow(f, func, acquire={}, release=_RELEASE, start={(key, "d"): Fact(done.call)},
                     unlockers=helpers, releasing_name=None)
-    recovers = syncfacts.defers_recover(f, func)
     line = done.call.start_point[0] + 1
     for ev in flow.events:
         fact = ev.state.get((key, "d"))
