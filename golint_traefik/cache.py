@@ -24,6 +24,11 @@ contents:
 * the unit's members: real path, display path (findings and fingerprints
   carry it) and the rules per-file-ignores turns off for each.
 
+A configuration unit's result also depends on files its model reads outside
+the run (a compose ``env_file``): the entry keeps what each gave, found or
+not, and is used only while each still gives the same (engine.py,
+``externals_unchanged``).
+
 The entry stores, per member, size, mtime_ns and a content hash.  A lookup
 is a hit when every member's stat matches (as ruff does); when a stat
 differs, the file is hashed, and the hash is the truth.  A file modified

@@ -849,9 +849,9 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
     a result depends on.
     """
     key = _unit_key(cache, settings, "traefik", sources)
-    hit = cache.lookup(key, [s.path for s in sources]) if key else None
-    if hit is not None:
-        return hit, 0
+    hit = cache.lookup_entry(key, [s.path for s in sources]) if key else None
+    if hit is not None and externals_unchanged(hit[1]):
+        return hit[0], 0
     from golint_traefik import fingerprint, suppress
     from golint_traefik.cross import cross_ids
     from golint_traefik.passes import TraefikPass
@@ -910,11 +910,32 @@ def run_traefik(sources: list[Source], settings: Settings, cache=None, built: di
             out.extend(fingerprint.assign_text(group, text))
         else:
             out.extend(fingerprint.assign(group, None))
-    # Files the model read besides the run's (a compose env_file) are not in the entry's checks:
-    # such a result is not stored, so that an edit of those files is never answered from the cache.
-    if key and not internal and len(facts) == len(sources) and not project.external_files:
-        cache.store(key, facts, out)
+    extra = externals_extra(project)
+    if key and not internal and len(facts) == len(sources) and extra is not None:
+        cache.store(key, facts, out, extra)
     return out, internal
+
+
+# Files the Traefik model reads besides those of the run (a compose env_file) are not members of a
+# unit, but its result depends on them: the entry keeps what each gave (found or not), and is used
+# only while each still gives the same.
+
+
+def externals_extra(project) -> dict | None:
+    """The extra data of a configuration unit's cache entry: the state of each file outside the run
+    that the model looked for (``Project.external_states``); None when unknown (not to be stored)."""
+    states = getattr(project, "external_states", None)
+    return None if states is None else {"externals": sorted([path, state] for path, state in states.items())}
+
+
+def externals_unchanged(extra) -> bool:
+    """Whether every file outside the run that an entry's result depends on reads as it did then."""
+    from golint_traefik.traefik.model import external_state
+
+    try:
+        return all(type(path) is str and external_state(path)[0] == state for path, state in extra["externals"])
+    except Exception:  # noqa: BLE001 - an entry is not trusted: one of another shape is not used
+        return False
 
 
 # ---------------------------------------------------------------------- run

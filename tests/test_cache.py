@@ -438,15 +438,47 @@ def replace_settings(s: Settings, **kw) -> Settings:
     return dataclasses.replace(s, **kw)
 
 
-def test_an_edited_env_file_of_the_traefik_service_is_never_answered_from_the_cache(tmp_path):
-    """A compose env_file is read by the model but is not a file of the run: results that depend on
-    one are not cached, so editing it changes the next run's findings."""
+def _count_models(monkeypatch) -> list:
+    from golint_traefik.traefik import model
+
+    built: list = []
+    real = model.build_project
+
+    def counting(*a, **k):
+        built.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(model, "build_project", counting)
+    return built
+
+
+def test_an_env_file_of_the_traefik_service_is_part_of_the_entry(tmp_path, monkeypatch):
+    """A compose env_file is read by the model but is not a file of the run: the entry keeps what it
+    read, so an unchanged env_file is a hit and an edited one a miss that changes the findings."""
     proj = tmp_path / "proj"
     proj.mkdir()
     (proj / "docker-compose.yml").write_text("services:\n  traefik:\n    image: traefik:v3.1\n    env_file: traefik.env\n")
     env = proj / "traefik.env"
     env.write_text("TRAEFIK_API_INSECURE=true\n")
     s = settings(cache_dir=str(tmp_path / "cache"))
-    assert "TR401" in ids(run([], s, cwd=str(proj)).findings)
+    built = _count_models(monkeypatch)
+    first = run([], s, cwd=str(proj)).findings
+    assert "TR401" in ids(first) and len(built) == 1
+    assert run([], s, cwd=str(proj)).findings == first and len(built) == 1  # answered from the cache
     env.write_text("TRAEFIK_API_INSECURE=false\n")
-    assert "TR401" not in ids(run([], s, cwd=str(proj)).findings)
+    assert "TR401" not in ids(run([], s, cwd=str(proj)).findings) and len(built) == 2
+    env.unlink()  # gone: a miss too (the model reports nothing from it now)
+    assert "TR401" not in ids(run([], s, cwd=str(proj)).findings) and len(built) == 3
+    env.write_text("TRAEFIK_API_INSECURE=true\n")  # created after a run that found it absent
+    assert "TR401" in ids(run([], s, cwd=str(proj)).findings) and len(built) == 4
+    assert run([], s, cwd=str(proj)).findings == first and len(built) == 4
+
+
+def test_an_entry_whose_external_files_are_unreadable_data_is_not_used(tmp_path, monkeypatch):
+    """The externals kept with an entry are checked like the rest of it: any other shape is a miss."""
+    assert engine.externals_unchanged({"externals": []})
+    for bad in (None, [], {}, {"externals": [[1, "absent"]]}, {"externals": [["/x"]]}, {"externals": "x"}):
+        assert not engine.externals_unchanged(bad), bad
+    missing = str(tmp_path / "nothing-here.env")
+    assert engine.externals_unchanged({"externals": [[missing, "absent"]]})
+    assert not engine.externals_unchanged({"externals": [[missing, "0123"]]})

@@ -69,7 +69,7 @@ def run_cross(facts: list, sources: list, settings, cwd: str, project: Any = Non
     """Run the selected cross rules; ``sources`` are the configuration files of the run."""
     from golint_traefik.cross import cross_ids
     from golint_traefik.cross.model import CrossModel, GoIndex
-    from golint_traefik.engine import _unit_key, internal_error, read_source
+    from golint_traefik.engine import _unit_key, externals_extra, externals_unchanged, internal_error, read_source
     from golint_traefik.registry import load_registry
 
     registry = load_registry()
@@ -79,9 +79,9 @@ def run_cross(facts: list, sources: list, settings, cwd: str, project: Any = Non
         return [], 0
     index = GoIndex(facts)
     key = _unit_key(cache, settings, "cross", sources, _digest(facts, cwd, index)) if cache is not None else None
-    hit = cache.lookup(key, [s.path for s in sources]) if key else None
-    if hit is not None:
-        return hit, 0
+    hit = cache.lookup_entry(key, [s.path for s in sources]) if key else None
+    if hit is not None and externals_unchanged(hit[1]):
+        return hit[0], 0
     stats: list | None = [] if key else None
     if project is None or key:
         loaded = []
@@ -108,9 +108,9 @@ def run_cross(facts: list, sources: list, settings, cwd: str, project: Any = Non
                 findings.append(internal_error(rule.meta.id, rule.meta.slug, "<cross-check>", exc))
                 internal += 1
     out = _finish(findings, project, settings, cwd, cross_ids())
-    if key and not internal and stats is not None and len(stats) == len(sources) \
-            and not project.external_files:  # see run_traefik
-        cache.store(key, stats, out)
+    extra = externals_extra(project)  # see engine.run_traefik
+    if key and not internal and stats is not None and len(stats) == len(sources) and extra is not None:
+        cache.store(key, stats, out, extra)
     return out, internal
 
 

@@ -202,6 +202,10 @@ class Project:
     # Files read besides those of the run (compose env_file), by path; their texts are in ``texts``.
     # Findings may point into them, and a result depends on them as on the files of the run.
     external_files: list[str] = field(default_factory=list)
+    # Every file outside the run the model looked for on disk, found or not: real path -> its
+    # :func:`external_state`.  The result cache keeps them with an entry (see engine.run_traefik);
+    # None when the files were read by a caller's ``read_file``, whose sources are unknown.
+    external_states: dict[str, str] | None = field(default_factory=dict)
 
     # ------------------------------------------------------------ sources
     @property
@@ -513,7 +517,11 @@ def build_project(files: list[tuple[str, bytes]], settings,
 
     project = Project()
     loaded = _Loaded(files=frozenset(posixpath.normpath(p) for p, _ in files))
-    loaded.read = _text_reader(loaded, dict(files), read_file or _disk_reader(files, settings))
+    if read_file is None:
+        read_file = _disk_reader(files, settings, project.external_states)
+    else:
+        project.external_states = None
+    loaded.read = _text_reader(loaded, dict(files), read_file)
     for path, data in files:
         try:
             text = data.decode("utf-8-sig")
@@ -584,8 +592,27 @@ def _text_reader(loaded: _Loaded, run: dict[str, bytes], read_file: Callable[[st
 _MAX_EXTERNAL_BYTES = 1024 * 1024
 
 
-def _disk_reader(files: list[tuple[str, bytes]], settings) -> Callable[[str], bytes | None]:
-    """Read a file by a path like those of the run from disk.
+def external_state(path: str) -> tuple[str, bytes | None]:
+    """(state, content) of the file at ``path`` read as a file the configuration names: its content
+    (None when it is not a regular file, is over the size limit or cannot be read), and a state that
+    is the same exactly when the content read is: its digest, "absent", "large" or "unreadable"."""
+    from golint_traefik.cache import digest
+
+    try:
+        if not os.path.isfile(path):
+            return "absent", None
+        if os.path.getsize(path) > _MAX_EXTERNAL_BYTES:
+            return "large", None
+        with open(path, "rb") as fh:
+            data = fh.read(_MAX_EXTERNAL_BYTES + 1)
+    except OSError:
+        return "unreadable", None
+    return digest(data), data
+
+
+def _disk_reader(files: list[tuple[str, bytes]], settings, states: dict[str, str]) -> Callable[[str], bytes | None]:
+    """Read a file by a path like those of the run from disk, noting in ``states`` what each
+    real path gave (:func:`external_state`).
 
     Paths of the run are relative to the directory of the run (the cwd of
     the CLI; the engine's ``cwd``, which is ``settings.base`` unless a
@@ -617,13 +644,8 @@ def _disk_reader(files: list[tuple[str, bytes]], settings) -> Callable[[str], by
             if root[0] is None:
                 return None
             path = os.path.join(root[0], path)
-        try:
-            if not os.path.isfile(path) or os.path.getsize(path) > _MAX_EXTERNAL_BYTES:
-                return None
-            with open(path, "rb") as fh:
-                return fh.read(_MAX_EXTERNAL_BYTES + 1)
-        except OSError:
-            return None
+        states[path], data = external_state(path)
+        return data
 
     return read
 
