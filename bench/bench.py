@@ -21,7 +21,7 @@ The package is compiled to bytecode first, as ``pip install`` does.  Scenarios:
   precommit 10 files passed explicitly, as pre-commit does (includes interpreter start-up;
             the cache enabled but empty: pre-commit passes the files that changed)
   version   golint-traefik --version (start-up alone)
-  scale     every 4th and every 2nd file, and all of them (cold), against the byte share
+  scale     every 4th and every 2nd file, and all of them (cold), run in turn, against the byte share
   peers     go vet and staticcheck on the same tree, if installed, each with an empty build cache
 
 The corpus is copied to a temporary directory first, so that files can be
@@ -114,10 +114,10 @@ def median_of(runs: int, fn) -> dict:
     return _median([fn() for _ in range(runs)])
 
 
-def interleaved(runs: int, fn_a, fn_b) -> tuple[dict, dict]:
-    """The medians of ``runs`` runs of two commands, run in turn (a, b, a, b...)."""
-    pairs = [(fn_a(), fn_b()) for _ in range(runs)]
-    return _median([a for a, _ in pairs]), _median([b for _, b in pairs])
+def interleaved(runs: int, *fns) -> tuple[dict, ...]:
+    """The medians of ``runs`` runs of each command, run in turn (a, b, c, a, b, c...)."""
+    rounds = [[fn() for fn in fns] for _ in range(runs)]
+    return tuple(_median([r[i] for r in rounds]) for i in range(len(fns)))
 
 
 def _median(results: list[dict]) -> dict:
@@ -276,15 +276,19 @@ def main() -> int:
         10, count_lines([Path(t) for t in ten]))
     add("--version", median_of(args.runs, lambda: run_measured([exe, "--version"])), 0, 0)
     # Every 4th and every 2nd file: the same mix of package sizes, scaled (a prefix of the sorted list
-    # would compare different code).  "proportional" compares with the cold run's time times the byte share.
+    # would compare different code).  "proportional" compares with a whole-corpus cold run times the
+    # byte share; the three alternate, as the floor and the cold run do, so that the VM's drift over
+    # the minutes between them does not pass for a change in the cost of growth.
     total_bytes = sum(f.stat().st_size for f in files)
     shares: dict[str, float] = {}
-    for step in (4, 2):
-        subset = files[::step]
-        name = f"cold {100 // step}%"
+    subsets = {f"cold {100 // step}%": files[::step] for step in (4, 2)}
+    scaled = interleaved(args.runs, *[lambda s=subset: run_measured(base + nocache + [str(x) for x in s])
+                                      for subset in subsets.values()],
+                         lambda: run_measured(base + nocache + [str(corpus)]))
+    for (name, subset), res in zip(subsets.items(), scaled):
         shares[name] = sum(f.stat().st_size for f in subset) / total_bytes
-        add(name, median_of(args.runs, lambda s=subset: run_measured(base + nocache + [str(x) for x in s])),
-            len(subset), count_lines(subset))
+        add(name, res, len(subset), count_lines(subset))
+    whole = scaled[-1]
     yaml_corpus = Path(args.yaml_corpus)
     if yaml_corpus.is_dir():
         ylist = [p for p in yaml_corpus.rglob("*") if p.suffix in (".yml", ".yaml", ".toml")]
@@ -304,15 +308,15 @@ def main() -> int:
             ratio = f"{res['wall'] / ref['floor (parse only)']['wall']:.2f}x floor"
         elif name in ("go vet", "staticcheck"):
             ratio = f"{res['wall'] / ref['cold']['wall']:.1f}x ours"
-        elif name in shares and "cold" in ref:
-            ratio = (f"{res['wall'] / (ref['cold']['wall'] * shares[name]):.2f}x proportional "
-                     f"(cpu {res['cpu'] / (ref['cold']['cpu'] * shares[name]):.2f}x)")
-            if name == "cold 50%" and "cold 25%" in ref:
+        elif name in shares:
+            ratio = (f"{res['wall'] / (whole['wall'] * shares[name]):.2f}x proportional "
+                     f"(cpu {res['cpu'] / (whole['cpu'] * shares[name]):.2f}x)")
+            if name == "cold 50%":
                 # The fixed start-up cost (interpreter, imports, pool) weighs on small runs; the cost of
                 # each added quarter of the corpus shows whether growth itself is linear.
                 q1 = (res["wall"] - ref["cold 25%"]["wall"]) / (shares[name] - shares["cold 25%"])
-                q2 = (ref["cold"]["wall"] - res["wall"]) / (1 - shares[name])
-                ratio += f"; marginal cost 50-100% vs 25-50%: {q2 / q1:.2f}x"
+                q2 = (whole["wall"] - res["wall"]) / (1 - shares[name])
+                ratio += f"; marginal cost 50-100% vs 25-50%: {q2 / q1:.2f}x; 100% in these rounds: {whole['wall']:.2f} s"
         print(f"| {name} | {nf} | {res['wall']:.2f} | {res['cpu']:.2f} | {res['rss_mb']:.0f} | "
               f"{nf / res['wall']:.0f} | {nl / res['wall']:.0f} | {ratio} |")
     print(f"\n# load average at the end: {os.getloadavg()[0]:.1f}")
