@@ -5,14 +5,12 @@ that function's text alone: it must leave out the same calls as with every funct
 from __future__ import annotations
 
 import bisect
-import os
-from pathlib import Path
 
 from golint_traefik.go import scope, syncfacts
 from golint_traefik.go.source import GoFile
 
-FIXTURES = Path(__file__).parent / "fixtures"
-STDLIB = Path("/usr/share/go-1.19/src")
+from go_sources import go_sources
+
 
 NESTED = """package p
 
@@ -61,12 +59,7 @@ def _old_calls(f: GoFile, func):
 
 
 def _sources():
-    out = [("nested.go", NESTED.encode())]
-    out += [(str(p), p.read_bytes()) for p in sorted(FIXTURES.rglob("*.go"))]
-    if STDLIB.is_dir():
-        for d in ("sync", "net/http", "context", "database/sql", "go/types"):
-            out += [(str(p), p.read_bytes()) for p in sorted((STDLIB / d).glob("*.go")) if os.path.isfile(p)]
-    return out
+    return go_sources("nested.go", NESTED, ("sync", "net/http", "context", "database/sql", "go/types"))
 
 
 def test_func_calls_leave_out_the_same_literals():

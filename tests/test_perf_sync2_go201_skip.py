@@ -4,14 +4,11 @@ Checked against the full work on the fixtures and on real code."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from golint_traefik.go.rules import go201_waitgroup_add_in_goroutine as go201
 from golint_traefik.go.source import GoFile
 
-FIXTURES = Path(__file__).parent / "fixtures"
-STDLIB = Path("/usr/share/go-1.19/src")
+from go_sources import go_sources
+
 
 CORNERS = """package p
 
@@ -30,12 +27,7 @@ func f(wg *sync.WaitGroup, x interface{ Add(int) }) {
 
 
 def _sources():
-    out = [("corners.go", CORNERS.encode())]
-    out += [(str(p), p.read_bytes()) for p in sorted(FIXTURES.rglob("*.go"))]
-    if STDLIB.is_dir():
-        for d in ("sync", "net/http", "context", "database/sql", "runtime", "os/exec"):
-            out += [(str(p), p.read_bytes()) for p in sorted((STDLIB / d).glob("*_test.go")) if os.path.isfile(p)]
-    return out
+    return go_sources("corners.go", CORNERS, ("sync", "net/http", "context", "database/sql", "runtime", "os/exec"), "*_test.go")
 
 
 def test_goroutines_skipped_for_go201_have_no_add():

@@ -5,15 +5,12 @@ flows themselves, over every function of the fixtures and of real code."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from golint_traefik.go import scope, syncfacts
 from golint_traefik.go.rules import go202_waitgroup_done_skipped as go202
 from golint_traefik.go.source import GoFile
 
-FIXTURES = Path(__file__).parent / "fixtures"
-STDLIB = Path("/usr/share/go-1.19/src")
+from go_sources import go_sources
+
 
 CORNERS = """package p
 
@@ -38,12 +35,7 @@ func bad() bool { return false }
 
 
 def _sources():
-    out = [("corners.go", CORNERS.encode())]
-    out += [(str(p), p.read_bytes()) for p in sorted(FIXTURES.rglob("*.go"))]
-    if STDLIB.is_dir():
-        for d in ("sync", "net/http", "context", "runtime", "testing", "os/exec", "cmd/go/internal/work"):
-            out += [(str(p), p.read_bytes()) for p in sorted((STDLIB / d).glob("*.go")) if os.path.isfile(p)]
-    return out
+    return go_sources("corners.go", CORNERS, ("sync", "net/http", "context", "runtime", "testing", "os/exec", "cmd/go/internal/work"))
 
 
 def _flow(f, func):

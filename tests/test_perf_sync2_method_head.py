@@ -3,16 +3,13 @@ what the tree says (``receiver_of`` and the declaration's name), for every head,
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from golint_traefik.go import syncfacts
 from golint_traefik.go.source import GoFile
 
-FIXTURES = Path(__file__).parent / "fixtures"
-STDLIB = Path("/usr/share/go-1.19/src")
+from go_sources import go_sources
+
 
 HEADS = """package p
 
@@ -66,14 +63,7 @@ def _head_from_tree(f: GoFile, m):
 
 
 def _sources():
-    out = [("heads.go", HEADS.encode())]
-    out += [(str(p), p.read_bytes()) for p in sorted(FIXTURES.rglob("*.go"))]
-    if STDLIB.is_dir():  # real code, plain heads and odd ones: a few packages with many methods
-        for d in ("sync", "net/http", "go/types", "runtime", "reflect", "syscall"):
-            for p in sorted((STDLIB / d).glob("*.go")):
-                if os.path.isfile(p):
-                    out.append((str(p), p.read_bytes()))
-    return out
+    return go_sources("heads.go", HEADS, ("sync", "net/http", "go/types", "runtime", "reflect", "syscall"))
 
 
 def test_method_head_says_what_the_tree_says():
