@@ -474,7 +474,7 @@ def test_an_env_file_of_the_traefik_service_is_part_of_the_entry(tmp_path, monke
     assert run([], s, cwd=str(proj)).findings == first and len(built) == 4
 
 
-def test_an_entry_whose_external_files_are_unreadable_data_is_not_used(tmp_path, monkeypatch):
+def test_externals_of_another_shape_are_a_miss(tmp_path):
     """The externals kept with an entry are checked like the rest of it: any other shape is a miss."""
     assert engine.externals_unchanged({"externals": []})
     for bad in (None, [], {}, {"externals": [[1, "absent"]]}, {"externals": [["/x"]]}, {"externals": "x"}):
