@@ -947,7 +947,7 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
 
     ``keep``, for a caller that is about to end its process (the command line): the trees of the
     last Go package analysed in this process are appended to it instead of being freed, node by
-    node, on the way out (0.1 s for the largest package of the Go standard library); the process's
+    node, on the way out (0.05-0.1 s for the largest package of the Go standard library); the process's
     exit returns their memory at once.
 
     Severity overrides apply to every finding here (also to engine diagnostics
