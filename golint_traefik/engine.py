@@ -707,15 +707,25 @@ def _go_unit(item, settings: Settings, cache, cross: bool, keep: list | None = N
     try:
         findings, internal = analyze_go_package(sources, settings, version, facts, xfacts, keep)
     except Exception as exc:  # noqa: BLE001 - a bug outside the rules costs this package, not the run
-        from golint_traefik import fingerprint
-
-        where = os.path.dirname(sources[0].display) or "." if sources else "."
-        findings = fingerprint.assign([crash_finding("the Go package analysis", where, exc)], None)
-        internal, xfacts = 1, None
+        findings, internal, xfacts = _package_crash(sources, exc), 1, None
     xf = xfacts[0] if xfacts else None
     if key and not internal and len(facts) == len(sources):
         cache.store(key, facts, findings, _encode_facts(xf) if cross else None)
     return index, findings, internal, xf
+
+
+def _package_crash(sources: list[Source], exc: BaseException) -> list[Finding]:
+    """The E003 finding of a Go package whose analysis failed outside the rules."""
+    from golint_traefik import fingerprint
+
+    where = os.path.dirname(sources[0].display) or "." if sources else "."
+    return fingerprint.assign([crash_finding("the Go package analysis", where, exc)], None)
+
+
+def _crashed_unit(item, reason: str) -> tuple:
+    """The result of a Go package whose worker process died analysing it alone (see workers.py)."""
+    index, _, _, sources = item
+    return index, _package_crash(sources, RuntimeError(f"{reason} while analysing this package")), 1, None
 
 
 # A Go unit's cache entry keeps the package's XS facts (when they were computed) beside its findings,
@@ -805,7 +815,7 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
     if jobs <= 1 or sum(sizes) < IN_PROCESS_BYTES:
         done = _go_worker(todo, settings, cache, cross_facts is not None, keep)
     else:
-        from concurrent.futures import ProcessPoolExecutor
+        from golint_traefik import workers
 
         # Workers are forked: what the parent imports now, each worker has without importing it again.
         from golint_traefik.go.source import parser
@@ -815,13 +825,10 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
         for rule in load_registry():
             if rule.meta.target == "go" and rule.meta.id in settings.selected:
                 rule.check  # noqa: B018 - imports the rule's module
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        try:
-            futures = [pool.submit(_go_worker, batch, settings, cache, cross_facts is not None)
-                       for batch in _batches(todo, sizes, jobs)]
-            done = [r for fut in futures for r in fut.result()]
-        finally:  # on Ctrl-C or a failure, batches not started are dropped rather than waited for
-            pool.shutdown(cancel_futures=True)
+        position = {id(item): k for k, item in enumerate(todo)}
+        tasks = [[position[id(item)] for item in batch] for batch in _batches(todo, sizes, jobs)]
+        done = workers.run_tasks(_go_worker, todo, tasks, jobs, (settings, cache, cross_facts is not None),
+                                 on_crash=_crashed_unit)
     for r in done:
         results[r[0]] = r
     if cross_facts is not None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from golint_traefik import engine
+from golint_traefik import engine, workers
 from golint_traefik.cli import cli
 from golint_traefik.engine import Settings, run
 from golint_traefik.registry import load_registry
@@ -45,14 +44,13 @@ def big(tmp_path_factory):
 def pools(monkeypatch):
     """Records the worker counts of the process pools the engine starts."""
     started: list[int] = []
-    real = concurrent.futures.ProcessPoolExecutor
+    real = workers.run_tasks
 
-    class Counting(real):
-        def __init__(self, max_workers=None, *a, **k):
-            started.append(max_workers)
-            super().__init__(max_workers, *a, **k)
+    def counting(fn, items, tasks, jobs, *a, **k):
+        started.append(jobs)
+        return real(fn, items, tasks, jobs, *a, **k)
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(workers, "run_tasks", counting)
     return started
 
 

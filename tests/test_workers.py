@@ -1,0 +1,114 @@
+"""The worker processes: every task's results come back, and a worker that dies costs only the
+item it died on (see golint_traefik/workers.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from golint_traefik import engine, workers
+from golint_traefik.registry import Rule, load_registry
+from test_jobs import make_big_tree, settings
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the fork pool needs os.fork")
+
+
+def square(items, offset=0):
+    return [(i, i * i + offset) for i in items]
+
+
+def dies_on(items, poison=(), how="kill"):
+    out = []
+    for i in items:
+        if i in poison:
+            if how == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            os._exit(3)
+        out.append((i, i * i))
+    return out
+
+
+def raises(items):
+    raise ValueError(f"bad batch {items}")
+
+
+def crashed(item, reason):
+    return (item, reason)
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3, 8])
+def test_every_task_gives_its_results_once(jobs):
+    items = list(range(40))
+    tasks = [items[i:i + 7] for i in range(0, 40, 7)]
+    results = workers.run_tasks(square, items, tasks, jobs, (1,))
+    assert sorted(results) == [(i, i * i + 1) for i in items]
+    assert no_children_left()
+
+
+def test_a_worker_killed_by_a_signal_costs_only_the_item_it_died_on():
+    items = list(range(20))
+    tasks = [items[:8], items[8:15], items[15:]]
+    results = workers.run_tasks(dies_on, items, tasks, 2, ({3, 16},), on_crash=crashed)
+    crashes = sorted(r for r in results if isinstance(r[1], str))
+    assert crashes == [(3, "the worker process was killed by SIGKILL"), (16, "the worker process was killed by SIGKILL")]
+    assert sorted(r for r in results if not isinstance(r[1], str)) == [(i, i * i) for i in items if i not in (3, 16)]
+    assert no_children_left()
+
+
+def test_a_worker_that_exits_is_reported_with_its_status():
+    results = workers.run_tasks(dies_on, [0, 1, 2], [[0, 1, 2]], 2, ({1}, "exit"), on_crash=crashed)
+    assert sorted(results, key=str) == [(0, 0), (1, "the worker process exited with status 3"), (2, 4)]
+
+
+def test_without_on_crash_a_dead_worker_fails_the_run():
+    with pytest.raises(RuntimeError, match="killed by SIGKILL"):
+        workers.run_tasks(dies_on, [0, 1], [[0], [1]], 2, ({1},))
+    assert no_children_left()
+
+
+def test_an_exception_in_the_task_function_is_raised_with_its_traceback():
+    with pytest.raises(RuntimeError, match=r"(?s)ValueError: bad batch \[2\]"):
+        workers.run_tasks(raises, [1, 2], [[1]], 1)
+    assert no_children_left()
+
+
+def test_without_fork_the_tasks_run_on_an_executor(monkeypatch):
+    monkeypatch.setattr(workers, "_FORK", False)
+    items = list(range(10))
+    assert sorted(workers.run_tasks(square, items, [items[:3], items[3:]], 2)) == [(i, i * i) for i in items]
+
+
+def test_a_package_that_kills_its_worker_is_an_internal_error_and_the_rest_is_reported(tmp_path, monkeypatch):
+    """A crash in native code (here: SIGKILL from a rule) while analysing one package: that package
+    gets E003, every other package the findings a run in one process gives."""
+    root = make_big_tree(tmp_path / "big")
+    reference = engine.run([], settings(jobs=1), cwd=str(root)).findings
+    reg = load_registry()
+    rule = reg.get("GO302")
+
+    def deadly(p):
+        if p.file.path.startswith("pkg05/"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return rule.check(p)
+
+    patched = Rule(rule.meta, deadly)
+    monkeypatch.setitem(reg._rules, rule.meta.id, patched)
+    monkeypatch.setitem(reg._by_slug, rule.meta.slug, patched)
+    result = engine.run([], settings(jobs=2), cwd=str(root))
+    errors = [f for f in result.findings if f.rule_id == "E003"]
+    assert [(f.path, f.message) for f in errors] == [
+        ("pkg05", "internal error in the Go package analysis: RuntimeError: the worker process was killed by "
+                  "SIGKILL while analysing this package")]
+    assert result.internal_errors == 1
+    assert [f for f in result.findings if f.rule_id != "E003"] == [f for f in reference if not f.path.startswith("pkg05/")]
+    assert no_children_left()
