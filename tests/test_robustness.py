@@ -366,6 +366,24 @@ def test_file_deleted_during_the_run(tmp_path, monkeypatch):
     assert {f["path"] for f in fs} == {"pkg/doomed.go", *SURVIVORS}
 
 
+def test_a_file_read_whole_whatever_size_its_stat_gave(tmp_path):
+    """A file that grew or shrank between its stat and its read is read to its end."""
+    data = b"package p\n" + b"// x\n" * 100_000
+    (tmp_path / "f.go").write_bytes(data)
+    for stale_size in (0, 10, len(data) - 1, len(data), len(data) + 1, 10 * len(data)):
+        fd = os.open(tmp_path / "f.go", os.O_RDONLY)
+        try:
+            assert engine._read_to_end(fd, stale_size) == data
+        finally:
+            os.close(fd)
+    (tmp_path / "empty.go").write_bytes(b"")
+    fd = os.open(tmp_path / "empty.go", os.O_RDONLY)
+    try:
+        assert engine._read_to_end(fd, 0) == b""
+    finally:
+        os.close(fd)
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 def test_fifo_named_like_a_source_file_does_not_block(tmp_path):
     with_survivors(tmp_path)
