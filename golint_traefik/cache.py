@@ -48,7 +48,6 @@ removed after a day without use.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -59,6 +58,11 @@ from functools import lru_cache
 from typing import Iterable
 
 from golint_traefik import __version__
+
+try:  # CPython's own BLAKE2, without hashlib's import of OpenSSL (3-4 ms of every run's start-up)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another interpreter
+    from hashlib import blake2b
 from golint_traefik.finding import Finding, Related, Severity, Span
 
 DIRNAME = ".golint-traefik-cache"
@@ -69,7 +73,7 @@ _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# golint-traefik r
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def _plain(v):
