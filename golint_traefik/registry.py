@@ -118,16 +118,40 @@ def _rules_dir() -> Path:
     raise RegistryError(f"rule documents not found (looked in {here / '_rules'} and {here.parent / 'rules'})")
 
 
+# The TOML the rule documents use, line by line: `key = "text"`, `key = ["a", "b"]`, `key = true`,
+# `key = 5.3`; strings without escapes.  Anything else goes to tomllib.
+_PLAIN_STR = r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"'  # a basic string: no escapes, no control characters but tab
+_PLAIN_LINE = re.compile(rf'([a-z_]+) = (?:{_PLAIN_STR}|\[((?:{_PLAIN_STR}(?:, {_PLAIN_STR})*)?)\]|(true|false)|((?:0|[1-9]\d*)\.\d+))')
+_PLAIN_ITEM = re.compile(_PLAIN_STR)
+
+
+def _plain_front_matter(text: str) -> dict | None:
+    """The front matter when every line is a plain ``key = value`` of :data:`_PLAIN_LINE` (parsed
+    as tomllib would, in a tenth of its time: the registry is read on every run), else None."""
+    out: dict = {}
+    for line in text.split("\n"):
+        m = _PLAIN_LINE.fullmatch(line)
+        if m is None or m.group(1) in out:
+            return None
+        key, string, items, _, _, boolean, number = m.groups()
+        out[key] = string if string is not None else \
+            _PLAIN_ITEM.findall(items) if items is not None else \
+            boolean == "true" if boolean is not None else float(number)
+    return out
+
+
 def parse_rule_doc(text: str, origin: str) -> RuleMeta:
     if not text.startswith("+++\n"):
         raise RegistryError(f"{origin}: rule document must start with a '+++' TOML front matter block")
     end = text.find("\n+++\n", 4)
     if end < 0:
         raise RegistryError(f"{origin}: unterminated '+++' front matter")
-    try:
-        front = tomllib.loads(text[4:end])
-    except tomllib.TOMLDecodeError as exc:
-        raise RegistryError(f"{origin}: front matter: {exc}") from None
+    front = _plain_front_matter(text[4:end])
+    if front is None:
+        try:
+            front = tomllib.loads(text[4:end])
+        except tomllib.TOMLDecodeError as exc:
+            raise RegistryError(f"{origin}: front matter: {exc}") from None
     body = text[end + 5 :].strip() + "\n"
     known = {
         "id", "slug", "severity", "target", "tags", "summary", "default", "precision",

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from golint_traefik import registry as R
+
+try:
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 from golint_traefik.registry import RegistryError, Rule, load_registry, parse_rule_doc
 
 
@@ -63,3 +69,44 @@ def test_version_imports_nothing_but_the_cli():
     mods = _modules_after("from golint_traefik.cli import cli\ntry:\n    cli(['--version'])\nexcept SystemExit:\n    pass")
     assert sorted(m for m in mods if m.startswith("golint_traefik")) == ["golint_traefik", "golint_traefik.cli"]
     assert not [m for m in mods if m.startswith(("tree_sitter", "ruamel", "sarif_om"))]
+
+
+
+@pytest.mark.parametrize("doc", sorted((Path(__file__).parent.parent / "rules").glob("*.md")), ids=lambda p: p.name)
+def test_plain_front_matter_reads_as_tomllib_does(doc):
+    """The fast reading of the rule documents' front matter agrees with tomllib, value and type."""
+    text = doc.read_text(encoding="utf-8")
+    front = text[4:text.find("\n+++\n", 4)]
+    fast = R._plain_front_matter(front)
+    if fast is not None:
+        expected = tomllib.loads(front)
+        assert fast == expected and [type(v) for v in fast.values()] == [type(v) for v in expected.values()]
+
+
+@pytest.mark.parametrize("front", [
+    'id = "GO101"\ntags = ["a", "b"]\ndefault = false\nsecurity_severity = 5.3\nsummary = "tab\there, ünï"',
+    'tags = []',
+    'retired = true',
+    'security_severity = 0.5',
+])
+def test_plain_front_matter_reads_plain_lines(front):
+    fast = R._plain_front_matter(front)
+    assert fast == tomllib.loads(front)
+    assert [type(v) for v in fast.values()] == [type(v) for v in tomllib.loads(front).values()]
+
+
+@pytest.mark.parametrize("front", [
+    'summary = "a \\"quoted\\" word"',  # escapes: tomllib's to read
+    'summary = "bell\x07"',              # a control character: an error for tomllib
+    'security_severity = 05.3',           # a leading zero: an error
+    'id = "A"\nid = "B"',                # a key twice: an error
+    'id = "A" # comment',
+    '',
+    'options = { x = false }',
+    '[options]\nx = 1',
+    'versions = "v2,v3"\n',
+    'tags = ["a",]',
+    "summary = 'literal'",
+])
+def test_plain_front_matter_leaves_everything_else_to_tomllib(front):
+    assert R._plain_front_matter(front) is None
