@@ -37,7 +37,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from golint_traefik.go import scope
 from golint_traefik.go.source import GoFile, GoPackage, Node, word_rx, words
@@ -50,8 +50,7 @@ _ASSIGN_STMTS = frozenset({"assignment_statement", "short_var_declaration", "var
 _BUILTIN_OPS = {"close": "close", "len": "len", "cap": "len"}
 
 
-@dataclass(frozen=True)
-class ChanOp:
+class ChanOp(NamedTuple):
     """One use of a channel variable.
 
     ``kind``: ``send`` (``ch <- v``), ``recv`` (``<-ch``), ``range`` (``for range ch``),
@@ -454,8 +453,7 @@ def unconditional(loop: Node) -> bool:
 
 # ------------------------------------------------------------ calls
 
-@dataclass(frozen=True)
-class Passed:
+class Passed(NamedTuple):
     """A channel handed to a function of the package as an argument: the callee's parameter and its uses."""
 
     call: Node  # the call expression in the caller
@@ -708,8 +706,7 @@ def _merge(out, k, v) -> None:
 
 # ------------------------------------------------------------ struct fields
 
-@dataclass(frozen=True)
-class FieldOp:
+class FieldOp(NamedTuple):
     """One use of a struct field ``x.name`` (or ``name:`` in a composite literal) somewhere in the package.
 
     ``kind`` as for :class:`ChanOp`, plus ``init`` for a keyed element of a literal; ``value`` is the

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from golint_traefik.go import decls, imports, scope
 from golint_traefik.go.source import GoFile, GoPackage, Node
@@ -42,8 +42,7 @@ SERVE_FUNCS = ("ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS")
 # ----------------------------------------------------------- requests
 
 
-@dataclass(frozen=True)
-class RequestCall:
+class RequestCall(NamedTuple):
     """A call that sends a request and returns ``(*http.Response, error)``.
 
     ``label`` is how the message names it (``http.Get``, ``client.Do``);
@@ -199,8 +198,7 @@ def _short(file: GoFile, expr: Node) -> str:
 # ------------------------------------------------------------ literals
 
 
-@dataclass(frozen=True)
-class StructLiteral:
+class StructLiteral(NamedTuple):
     """A ``pkg.T{...}`` composite literal (``node``), possibly behind ``&`` (``expr`` is the outer expression)."""
 
     node: Node
@@ -449,8 +447,7 @@ def is_public(addr: str) -> bool:
 # -------------------------------------------------------------- routes
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """A handler registration: ``mux.Handle(pattern, h)`` / ``HandleFunc``.
 
     ``mux`` is None for the package-level ``http.Handle``/``http.HandleFunc`` (the default mux);
@@ -534,8 +531,7 @@ def iter_files(package: GoPackage | None, file: GoFile) -> Iterator[GoFile]:
 TLS_CONFIG_FIELDS = frozenset({"TLSClientConfig", "TLSConfig"})
 
 
-@dataclass(frozen=True)
-class TLSSetting:
+class TLSSetting(NamedTuple):
     """One setting of a ``tls.Config`` field: ``Field: value`` in a literal or ``cfg.Field = value``.
 
     ``config`` holds the settings of the same config when they are known, else None: the

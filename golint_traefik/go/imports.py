@@ -9,8 +9,7 @@ care about and get only the ones that really go to the package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from golint_traefik.go.scope import resolve
 from golint_traefik.go.source import GoFile, Node
@@ -21,8 +20,7 @@ SYNC = ("sync",)
 TIME = ("time",)
 
 
-@dataclass(frozen=True)
-class PkgCall:
+class PkgCall(NamedTuple):
     """A call of ``path.name(...)``; ``callee`` is the selector or (dot import) identifier."""
 
     call: Node

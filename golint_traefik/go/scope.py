@@ -19,8 +19,7 @@ that are expensive are memoised on it (``file.memo``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from golint_traefik.go.source import GoFile, Node, words
 
@@ -36,8 +35,7 @@ NOT_READ = frozenset({"write", "blank"})
 _ASSIGNING = frozenset({"assignment_statement", "short_var_declaration", "var_spec", "receive_statement", "range_clause"})
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """A declared name.  ``scope`` is the node whose subtree can see it (after ``ident``)."""
 
     name: str
@@ -56,8 +54,7 @@ class Binding:
         return hash(self.ident.id)
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """One identifier referring to a binding, and what the code does with it.
 
     ``kind`` is one of: ``call`` (``x()``), ``method`` (``x.M()``, ``member`` = M),

@@ -41,9 +41,9 @@ from __future__ import annotations
 import bisect
 import operator
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from golint_traefik.go import decls, imports, scope
 from golint_traefik.go.source import GoFile, GoPackage, Node, find_word, words
@@ -191,8 +191,7 @@ def func_calls(file: GoFile, func: Node) -> list[Node]:
     return cached
 
 
-@dataclass(frozen=True)
-class SyncCall:
+class SyncCall(NamedTuple):
     """``recv.method(args)``: ``key`` is the receiver's text, ``func`` the function it runs in."""
 
     call: Node
@@ -349,8 +348,7 @@ def _testing_param(file: GoFile, ident: Node) -> bool:
 # ------------------------------------------------------------------ flow
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """A lock held on a path: the acquiring call, whether a deferred call will release it, and the
     ``break``/``goto`` that carried it out of the statement list it was taken in."""
 
@@ -374,7 +372,7 @@ def join(a: State | None, b: State | None) -> State | None:
     for k, fa in a.items():
         fb = b.get(k)
         if fb is not None:
-            out[k] = replace(fa, deferred=fa.deferred or fb.deferred, via=fa.via or fb.via)
+            out[k] = fa._replace(deferred=fa.deferred or fb.deferred, via=fa.via or fb.via)
     return out
 
 
@@ -726,7 +724,7 @@ class LockFlow:
         out = {}
         for k, fact in st.items():
             if target is None or scope.within(fact.site, target) and fact.via is None:
-                fact = replace(fact, via=jump)
+                fact = fact._replace(via=jump)
             out[k] = fact
         return out
 
@@ -738,7 +736,7 @@ class LockFlow:
         for k in released:
             self.deferred_keys.add(k)
             if k in st:
-                st[k] = replace(st[k], deferred=True)
+                st[k] = st[k]._replace(deferred=True)
         return st
 
     def _deferred_release(self, call: Node, st: State) -> set:
@@ -941,8 +939,7 @@ def _last_field(key: str) -> str:
 # ------------------------------------------------------------- package index
 
 
-@dataclass(frozen=True)
-class Method:
+class Method(NamedTuple):
     file: GoFile
     node: Node  # method_declaration
     type_name: str
@@ -1150,8 +1147,7 @@ def _type_specs(f: GoFile):
                 yield c
 
 
-@dataclass(frozen=True)
-class Held:
+class Held(NamedTuple):
     """Why a type must not be copied: the sync type it holds by value and the field path to it
     (empty when the type is the sync type itself)."""
 
@@ -1414,8 +1410,7 @@ def _lock_name(package: GoPackage | None, file: GoFile, func: Node, call: Node) 
     return "::" + key if b.kind == "package" and b.decl.type == "var_spec" else None
 
 
-@dataclass(frozen=True)
-class EntryLock:
+class EntryLock(NamedTuple):
     """A lock a function takes whenever it runs: ``site`` (in ``file``) is the Lock call,
     ``chain`` the functions from the callee to the one locking."""
 
@@ -1648,8 +1643,7 @@ def _locks_while_holding(package: GoPackage | None, file: GoFile, func: Node) ->
     return False
 
 
-@dataclass(frozen=True)
-class OrderEdge:
+class OrderEdge(NamedTuple):
     """``second`` is locked (at ``site``, or inside the callee ``chain`` of the call at ``site``)
     while ``first`` is held (locked at ``held_site``); ``gates`` are the other locks held."""
 

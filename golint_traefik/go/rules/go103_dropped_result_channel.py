@@ -16,7 +16,7 @@ on the enclosing method's receiver or on a local built as ``&T{...}``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from golint_traefik.go import channels, decls, scope
 from golint_traefik.go.source import GoFile, Node
@@ -27,8 +27,7 @@ _HOW = {"go_statement": "dropped by the go statement", "defer_statement": "dropp
 _DROPPING = frozenset({"expression_statement", "go_statement", "defer_statement"})  # statements of a bare call
 
 
-@dataclass(frozen=True)
-class _Fed:
+class _Fed(NamedTuple):
     file: GoFile
     func: Node
     chan: channels.LocalChan
