@@ -692,7 +692,10 @@ def _unit_key(cache, settings: Settings, kind: str, unit: list[Source], *extra) 
     """The cache key of a unit (see cache.py), or None when it is not cached (stdin)."""
     if cache is None or any(s.content is not None for s in unit):
         return None
-    members = [(s.path, s.display, sorted(file_ignores(s.path, settings))) for s in unit]
+    if settings.per_file_ignores:
+        members = [(s.path, s.display, sorted(file_ignores(s.path, settings))) for s in unit]
+    else:
+        members = [(s.path, s.display, []) for s in unit]
     return cache.key(kind, list(extra), members)
 
 
@@ -705,6 +708,9 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
     # default collector thresholds would run full collections over them again and again.
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 50_000), max(threshold[1], 50), max(threshold[2], 100))
+    if keep is None and _IN_WORKER:  # the trees of this worker's last package go with its exit
+        _KEPT.clear()
+        keep = _KEPT
     try:
         for i, item in enumerate(batch):
             out.append(_go_unit(item, settings, cache, cross, keep if i == len(batch) - 1 else None))
@@ -806,14 +812,21 @@ def _batches(todo: list, sizes: list[int], jobs: int) -> list[list]:
 
 
 def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: list | None = None,
-           keep: list | None = None) -> tuple[list[Finding], int]:
+           keep: list | None = None, pool=None) -> tuple[list[Finding], int]:
     """Analyse the Go files package by package: from the cache, in-process, or spread over worker processes
-    (``keep``: see :func:`run`)."""
+    (``keep``: see :func:`run`).  ``pool``: workers started before the files were known (see :func:`run`),
+    used when the packages to analyse are worth it, else closed here; without it, workers are started
+    as soon as the packages the cache does not answer are worth them."""
+    from golint_traefik import workers
+
     by_dir: dict[str, list[Source]] = {}
     for s in sources:
         by_dir.setdefault(os.path.dirname(s.path), []).append(s)
     results: list = [None] * len(by_dir)
-    todo = []
+    todo: list = []
+    sizes: list[int] = []
+    wanted = settings.jobs or jobs_default()
+    own = False
     for index, directory in enumerate(sorted(by_dir)):
         unit = by_dir[directory]
         version = settings.go_version or go_version_for(directory)
@@ -822,32 +835,77 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
         ok, xf = _decode_facts(hit[1]) if hit is not None and cross_facts is not None else (True, None)
         if hit is not None and ok:
             results[index] = (index, hit[0], 0, xf)
-        else:  # not cached, or cached without the XS facts this run needs
-            todo.append((index, key, version, unit))
-    jobs = min(settings.jobs or jobs_default(), len(todo))
-    sizes = [_size(unit) for *_, unit in todo] if jobs > 1 else []
-    if jobs <= 1 or sum(sizes) < IN_PROCESS_BYTES:
+            continue
+        todo.append((index, key, version, unit))  # not cached, or cached without the XS facts this run needs
+        if wanted > 1:
+            sizes.append(_size(unit))
+            if pool is None and sum(sizes) >= IN_PROCESS_BYTES:  # worth workers: they get ready during the rest of the lookups
+                pool, own = workers.start(wanted, _warm_go_worker, (settings,), wait=keep is None), True
+    # In-process below IN_PROCESS_BYTES of source to analyse; else on the workers, even for one big
+    # package (they have the rules imported already, and their exit frees nothing).
+    if not todo or wanted <= 1 or sum(sizes) < IN_PROCESS_BYTES:
+        if pool is not None:
+            pool.close()  # before the analysis: workers still warming up would take a core from it
         done = _go_worker(todo, settings, cache, cross_facts is not None, keep)
     else:
-        from golint_traefik import workers
-
-        # Workers are forked: what the parent imports now, each worker has without importing it again.
-        from golint_traefik.go.source import parser
-        from golint_traefik.registry import load_registry
-
-        parser()
-        for rule in load_registry():
-            if rule.meta.target == "go" and rule.meta.id in settings.selected:
-                rule.check  # noqa: B018 - imports the rule's module
-        position = {id(item): k for k, item in enumerate(todo)}
-        tasks = [[position[id(item)] for item in batch] for batch in _batches(todo, sizes, jobs)]
-        done = workers.run_tasks(_go_worker, todo, tasks, jobs, (settings, cache, cross_facts is not None),
-                                 on_crash=_crashed_unit)
+        jobs = min(wanted, len(todo))
+        batches = _batches(todo, sizes, jobs)
+        args = (settings, cache, cross_facts is not None)
+        if pool is None:  # no fork on this platform
+            done = workers.run_tasks(_go_worker, batches, jobs, args)
+        else:
+            try:
+                done = pool.run(_go_worker, batches, args, on_crash=_crashed_unit)
+            finally:
+                if own:
+                    pool.close()
     for r in done:
         results[r[0]] = r
     if cross_facts is not None:
         cross_facts.extend(r[3] for r in results)
     return [f for _, fs, *_ in results for f in fs], sum(r[2] for r in results)
+
+
+_IN_WORKER = False  # set in worker processes, which leave with os._exit
+_KEPT: list = []  # in a worker: the trees of the last package of its last batch, freed by the next batch
+
+
+def _warm_go_worker(settings: Settings) -> None:
+    """In a new worker process: import what analysing a Go package needs (the selected rules among
+    it), while the main process finds the files."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    import importlib
+
+    from golint_traefik.go.source import parser
+    from golint_traefik.registry import load_registry
+
+    for module in ("golint_traefik.fingerprint", "golint_traefik.suppress", "golint_traefik.cross", "golint_traefik.passes"):
+        importlib.import_module(module)
+    parser()
+    for rule in load_registry():
+        if rule.meta.target == "go" and rule.meta.id in settings.selected:
+            try:
+                rule.check  # noqa: B018 - imports the rule's module
+            except Exception:  # noqa: BLE001 - the analysis meets the same error and reports it (E003)
+                pass
+
+
+# Without a cache every Go package will be analysed: the workers start before discovery when the
+# run names a directory or this many files, and import the rules while the main process walks the
+# tree.  (With a cache they start at the first lookups that leave enough to analyse: a warm run
+# starts none.)
+EARLY_POOL_FILES = 64
+
+
+def _early_go_pool(paths: list[str], settings: Settings, cwd: str, wait: bool):
+    jobs = settings.jobs or jobs_default()
+    if jobs <= 1 or settings.cache_dir is not None or (
+            len(paths) < EARLY_POOL_FILES and not any(os.path.isdir(os.path.join(cwd, p)) for p in paths or ["."])):
+        return None
+    from golint_traefik import workers
+
+    return workers.start(jobs, _warm_go_worker, (settings,), wait)
 
 
 # ------------------------------------------------------------- traefik side
@@ -969,7 +1027,11 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
     ``keep``, for a caller that is about to end its process (the command line): the trees of the
     last Go package analysed in this process are appended to it instead of being freed, node by
     node, on the way out (0.05-0.1 s for the largest package of the Go standard library); the process's
-    exit returns their memory at once.
+    exit returns their memory at once.  Worker processes that finished are not waited for either:
+    the system takes back their memory after this process has ended (see workers.Pool.close).
+
+    Go packages are analysed in worker processes when there is enough source to analyse (see
+    :func:`run_go`); without a cache, the workers are started before the files are found.
 
     Severity overrides apply to every finding here (also to engine diagnostics
     and to findings a rule reported at an explicit severity); ``per-file-ignores``
@@ -978,6 +1040,15 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
     """
     cwd = os.path.abspath(cwd or os.getcwd())
     settings = replace(settings, base=os.path.abspath(os.path.join(cwd, settings.base or cwd)))
+    pool = _early_go_pool(paths, settings, cwd, keep is None) if stdin is None else None
+    try:
+        return _run(paths, settings, cwd, stdin, keep, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _run(paths: list[str], settings: Settings, cwd: str, stdin: Source | None, keep: list | None, pool) -> RunResult:
     if stdin is not None:
         sources, problems = [stdin], []
     else:
@@ -996,9 +1067,11 @@ def run(paths: list[str], settings: Settings, cwd: str | None = None, stdin: Sou
     xfacts: list | None = [] if cross else None
     built: dict = {}
     if go_sources:
-        f, n = run_go(go_sources, settings, cache, xfacts, keep)
+        f, n = run_go(go_sources, settings, cache, xfacts, keep, pool)
         findings.extend(f)
         internal += n
+    if pool is not None:
+        pool.close()
     if cfg_sources:
         f, n = run_traefik(cfg_sources, settings, cache, built) if ctx is None else \
             ctx.keep(run_traefik(ctx.config, settings, cache, built))

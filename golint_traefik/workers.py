@@ -1,19 +1,19 @@
-"""Worker processes for the Go analysis: forked, fed task by task, and allowed to die.
+"""Worker processes for the Go analysis: forked early, fed task by task, and allowed to die.
 
-The engine hands :func:`run_tasks` its work items (Go packages), grouped into tasks (batches),
-and a module-level function that analyses a list of items and returns one result per item.
+A :class:`Pool` forks its workers as soon as it is made, and each first runs a warm-up function
+(the engine's imports the rule modules and builds the parser), so that a run can start its
+workers before it knows its files: while the main process walks the tree and checks the cache,
+the workers get ready on the other cores.  :meth:`Pool.run` then hands them tasks -- lists of
+work items (Go packages), pickled with the function that analyses them -- and gathers the
+results.  This costs far less start-up than ``concurrent.futures`` (whose import alone takes
+20-25 ms), and it lets the run survive a worker that dies: a process killed by a signal (a crash
+in native code, the kernel's out-of-memory killer) costs the items it was analysing, not the run.
+Its task is split into single items, tried again one by one in a new worker; an item that kills
+its worker on its own gets the result ``on_crash`` makes for it (an internal-error finding), and
+the others their normal results.
 
-Where the platform can ``fork``, the workers are forked from the main process: they start with
-everything it has imported and built (rule modules, compiled queries, the items themselves), so
-a task is sent as the positions of its items and only results are pickled.  This costs far less
-start-up than ``concurrent.futures`` (whose import alone takes 20-25 ms, paid on every run that
-starts a pool), and it lets the run survive a worker that dies: a process killed by a signal (a
-crash in native code, the kernel's out-of-memory killer) costs the items it was analysing, not
-the run.  Its task is split into single items, tried again one by one in a new worker; an item
-that kills its worker on its own gets the result ``on_crash`` makes for it (an internal-error
-finding), and the others their normal results.
-
-Elsewhere (Windows) the tasks run on a ``concurrent.futures`` process pool.
+Without ``fork`` (Windows) :func:`start` gives None, and :func:`run_tasks` runs the tasks on a
+``concurrent.futures`` process pool.
 """
 
 from __future__ import annotations
@@ -22,11 +22,38 @@ import os
 import pickle
 import signal
 import struct
-from typing import Callable, Sequence
+from typing import Callable
 
 _LEN = struct.Struct("<Q")
 _FORK = hasattr(os, "fork")
 KILL_AFTER_S = 5.0  # how long an interrupted worker may take to leave
+
+
+def start(jobs: int, warm_up: Callable | None = None, args: tuple = (), wait: bool = True) -> Pool | None:
+    """A pool of ``jobs`` workers, forked now, each running ``warm_up(*args)`` first; None where
+    processes cannot be forked.  ``wait=False``, for a caller about to end its process: the pool
+    does not wait for its workers to finish leaving (see :meth:`Pool.close`)."""
+    return Pool(jobs, warm_up, args, wait) if _FORK else None
+
+
+def run_tasks(fn: Callable, tasks: list[list], jobs: int, args: tuple = (),
+              on_crash: Callable[[object, str], object] | None = None) -> list:
+    """``fn(task, *args)`` for every task (a list of items) on a pool of ``jobs`` workers started
+    for it: see :meth:`Pool.run`."""
+    pool = start(min(jobs, len(tasks)))
+    if pool is None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        executor = ProcessPoolExecutor(max_workers=jobs)
+        try:
+            futures = [executor.submit(fn, task, *args) for task in tasks]
+            return [r for fut in futures for r in fut.result()]
+        finally:
+            executor.shutdown(cancel_futures=True)
+    try:
+        return pool.run(fn, tasks, args, on_crash)
+    finally:  # on Ctrl-C or an error here, workers still busy are stopped rather than waited for
+        pool.close()
 
 
 def _signal(pid: int, sig: int) -> None:
@@ -36,91 +63,81 @@ def _signal(pid: int, sig: int) -> None:
         pass
 
 
-def run_tasks(fn: Callable, items: Sequence, tasks: list[list[int]], jobs: int, args: tuple = (),
-              on_crash: Callable[[object, str], object] | None = None) -> list:
-    """``fn([items[i] for i in task], *args)`` for every task, on ``jobs`` worker processes; the
-    results of all tasks, concatenated in the order the tasks finish (each result says which item
-    it is for).  ``on_crash(item, reason)`` gives the result of an item whose worker died while
-    analysing it alone (without it, the death is raised as RuntimeError)."""
-    if not _FORK:
-        return _run_on_executor(fn, items, tasks, jobs, args)
-    pool = _ForkPool(fn, items, args, on_crash)
-    try:
-        return pool.run(tasks, jobs)
-    finally:  # on Ctrl-C or an error here, workers still busy are stopped rather than waited for
-        pool.close()
-
-
-def _run_on_executor(fn, items, tasks, jobs, args) -> list:
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=jobs)
-    try:
-        futures = [pool.submit(fn, [items[i] for i in task], *args) for task in tasks]
-        return [r for fut in futures for r in fut.result()]
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
 class _Worker:
     def __init__(self, pid: int, tasks_w: int, results_r: int):
         self.pid, self.tasks_w, self.results_r = pid, tasks_w, results_r
-        self.task: list[int] | None = None
+        self.task: list | None = None
 
 
-class _ForkPool:
-    def __init__(self, fn, items, args, on_crash):
-        self.fn, self.items, self.args, self.on_crash = fn, items, args, on_crash
-        self.workers: dict[int, _Worker] = {}  # by the file descriptor its results arrive on
+class Pool:
+    """Forked worker processes; :meth:`run` once, then :meth:`close` (which ``run`` needs not)."""
 
-    # ------------------------------------------------------------- parent side
-    def run(self, tasks: list[list[int]], jobs: int) -> list:
+    def __init__(self, jobs: int, warm_up: Callable | None = None, args: tuple = (), wait: bool = True):
         import selectors
 
+        self.warm_up, self.warm_args, self.wait = warm_up, args, wait
+        self.workers: dict[int, _Worker] = {}  # by the file descriptor its results arrive on
+        self.leaving: list[int] = []  # workers told to stop, not waited for yet
+        self.sel = selectors.DefaultSelector()
+        try:
+            for _ in range(max(1, jobs)):
+                self._fork()
+        except BaseException:
+            self.close()
+            raise
+
+    # ------------------------------------------------------------- parent side
+    def run(self, fn: Callable, tasks: list[list], args: tuple = (),
+            on_crash: Callable[[object, str], object] | None = None) -> list:
+        """``fn(task, *args)`` for every task, the tasks handed out in order to whichever worker is
+        free; the results of all tasks concatenated in the order they finish (each result must say
+        which item it is for).  ``on_crash(item, reason)`` gives the result of an item whose worker
+        died while analysing it alone (without it, the death is raised as RuntimeError).  The
+        workers leave when the tasks are done."""
         pending = list(reversed(tasks))  # popped from the end: in the order given
         results: list = []
-        sel = selectors.DefaultSelector()
-        try:
-            for _ in range(min(jobs, len(tasks))):
-                self._give(self._fork(sel), pending)
-            while self.workers:
-                for key, _ in sel.select():
-                    w = self.workers[key.fd]
-                    reply = _read_message(w.results_r)
-                    if reply is not None:
-                        ok, value = reply
-                        if not ok:  # fn raised: an error of the analysis, not of the item
-                            raise RuntimeError(f"worker process failed:\n{value}")
-                        results.extend(value)
-                        w.task = None
-                        self._give(w, pending)
-                        continue
-                    # The worker died (its pipe closed before a whole reply came).
-                    reason = self._reap(w, sel)
-                    task = w.task or []
-                    if len(task) > 1:
-                        pending.extend([i] for i in reversed(task))  # each alone, next
-                    elif task:
-                        if self.on_crash is None:
-                            raise RuntimeError(f"worker process died: {reason}")
-                        results.append(self.on_crash(self.items[task[0]], reason))
-                    if pending:
-                        self._give(self._fork(sel), pending)
-        finally:
-            sel.close()
+        for w in list(self.workers.values()):
+            self._give(w, pending, fn, args)
+        while self.workers:
+            for key, _ in self.sel.select():
+                w = self.workers[key.fd]
+                reply = _read_message(w.results_r)
+                if reply is not None:
+                    ok, value = reply
+                    if not ok:  # fn raised: an error of the analysis, not of the item
+                        raise RuntimeError(f"worker process failed:\n{value}")
+                    results.extend(value)
+                    w.task = None
+                    self._give(w, pending, fn, args)
+                    continue
+                # The worker left: told to, or it died (its pipe closed before a whole reply came).
+                if w.task is None:
+                    self._forget(w)
+                    self.leaving.append(w.pid)
+                    continue
+                reason = self._reap(w)
+                task = w.task
+                if len(task) > 1:
+                    pending.extend([item] for item in reversed(task))  # each alone, next
+                elif task:
+                    if on_crash is None:
+                        raise RuntimeError(f"worker process died: {reason}")
+                    results.append(on_crash(task[0], reason))
+                if pending:
+                    self._give(self._fork(), pending, fn, args)
         return results
 
-    def _give(self, w: _Worker, pending: list) -> None:
-        """Send ``w`` its next task, or tell it to exit when none is left."""
+    def _give(self, w: _Worker, pending: list, fn: Callable, args: tuple) -> None:
+        """Send ``w`` its next task, or tell it to leave when none is left."""
         w.task = pending.pop() if pending else None
         try:
-            _write_message(w.tasks_w, w.task)
+            _write_message(w.tasks_w, None if w.task is None else (fn, w.task, args))
         except BrokenPipeError:  # it died between tasks (its end shows in the select loop): the task waits
             if w.task is not None:
                 pending.append(w.task)
             w.task = None
 
-    def _fork(self, sel) -> _Worker:
+    def _fork(self) -> _Worker:
         import gc
         import selectors
 
@@ -131,6 +148,8 @@ class _ForkPool:
             pid = os.fork()
         except BaseException:
             gc.unfreeze()
+            for fd in (tasks_r, tasks_w, results_r, results_w):
+                os.close(fd)
             raise
         if pid == 0:  # the worker: serve tasks until told to stop, then leave without clean-up
             code = 1
@@ -148,15 +167,18 @@ class _ForkPool:
         os.close(tasks_r)
         os.close(results_w)
         w = self.workers[results_r] = _Worker(pid, tasks_w, results_r)
-        sel.register(results_r, selectors.EVENT_READ)
+        self.sel.register(results_r, selectors.EVENT_READ)
         return w
 
-    def _reap(self, w: _Worker, sel) -> str:
-        """Forget the dead worker ``w``; what ended it."""
-        sel.unregister(w.results_r)
+    def _forget(self, w: _Worker) -> None:
+        self.sel.unregister(w.results_r)
         del self.workers[w.results_r]
         os.close(w.results_r)
         os.close(w.tasks_w)
+
+    def _reap(self, w: _Worker) -> str:
+        """Forget the worker ``w``, which died; how it ended."""
+        self._forget(w)
         _, status = os.waitpid(w.pid, 0)
         if os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
@@ -168,14 +190,24 @@ class _ForkPool:
         return f"the worker process exited with status {os.waitstatus_to_exitcode(status)}"
 
     def close(self) -> None:
-        """Stop and reap every worker: an idle one leaves when its task pipe closes; a busy one is
-        interrupted (as Ctrl-C does: a cache entry being written is removed), then killed if it
-        has not left after a few seconds."""
+        """Stop and reap every worker.  One without a task is killed (it holds nothing); a busy one
+        is interrupted (as Ctrl-C does: a cache entry being written is removed), then killed if it
+        has not left after :data:`KILL_AFTER_S` seconds.
+
+        Workers that finished and were told to stop have closed their end already, but the system
+        takes a while to take back their memory (30-40 ms for the 300 MB of the standard library's
+        largest package).  Unless the pool was made with ``wait=False`` (its process is about to
+        end, and its children will be reaped by whoever inherits them), this waits for that too."""
         import time
 
+        if self.wait:
+            for pid in self.leaving:
+                os.waitpid(pid, 0)
+        self.leaving.clear()
+        if self.sel is None:
+            return
         for w in self.workers.values():
-            if w.task is not None:
-                _signal(w.pid, signal.SIGINT)
+            _signal(w.pid, signal.SIGINT if w.task is not None else signal.SIGKILL)
             os.close(w.tasks_w)
         deadline = time.monotonic() + KILL_AFTER_S
         for w in self.workers.values():
@@ -184,18 +216,27 @@ class _ForkPool:
                     _signal(w.pid, signal.SIGKILL)
                     os.waitpid(w.pid, 0)
                     break
-                time.sleep(0.005)
+                time.sleep(0.002)
             os.close(w.results_r)
         self.workers.clear()
+        self.sel.close()
+        self.sel = None
 
     # ------------------------------------------------------------- worker side
     def _serve(self, tasks_r: int, results_w: int) -> None:
-        while True:
-            task = _read_message(tasks_r)
-            if task is None:  # told to stop, or the parent is gone
-                return
+        if self.warm_up is not None:
             try:
-                reply = (True, self.fn([self.items[i] for i in task], *self.args))
+                self.warm_up(*self.warm_args)
+            except Exception:  # noqa: BLE001 - only a head start: the task meets the same error and reports it
+                pass
+        while True:
+            message = _read_message(tasks_r)
+            if message is None:  # told to stop, or the parent is gone: the parent need not wait for the exit
+                os.close(results_w)
+                return
+            fn, task, args = message
+            try:
+                reply = (True, fn(task, *args))
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
                 import traceback
 

@@ -187,6 +187,17 @@ def test_options_that_shape_results_are_in_the_key(tree, tmp_path, calls, varian
     assert changed == run([], settings(**variant), cwd=str(tree)).findings
 
 
+def test_unit_keys_are_the_plain_json_digest_of_every_part(tmp_path):
+    """Members go into the key as they are; the digest is that of the parts made plain (sets sorted,
+    tuples as lists), so a key names the same entry as before the shortcut."""
+    c = cachemod.Cache(str(tmp_path), "stamp", [{"rules": {"GO101", "GO102"}}])
+    members = [("/p/a.go", "a.go", []), ("/p/b.go", "b é.go", ["GO101", "GO204"])]
+    extra = [(1, 22), {"x": {"b", "a"}}]
+    expected = cachemod._hash_parts([cachemod.FORMAT, "stamp", cachemod._hash_parts([c.context]), "go", extra, members])
+    assert c.key("go", extra, members) == expected
+    assert c.key("go", extra, members[:1]) != expected
+
+
 def test_display_paths_are_in_the_key(tree, tmp_path):
     cache_dir = str(tmp_path / "cache")
     a = run([], settings(cache_dir=cache_dir), cwd=str(tree)).findings

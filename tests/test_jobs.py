@@ -42,15 +42,15 @@ def big(tmp_path_factory):
 
 @pytest.fixture
 def pools(monkeypatch):
-    """Records the worker counts of the process pools the engine starts."""
+    """Records the worker counts of the process pools that analysed packages."""
     started: list[int] = []
-    real = workers.run_tasks
+    real = workers.Pool.run
 
-    def counting(fn, items, tasks, jobs, *a, **k):
-        started.append(jobs)
-        return real(fn, items, tasks, jobs, *a, **k)
+    def counting(self, *a, **k):
+        started.append(len(self.workers))
+        return real(self, *a, **k)
 
-    monkeypatch.setattr(workers, "run_tasks", counting)
+    monkeypatch.setattr(workers.Pool, "run", counting)
     return started
 
 

@@ -50,7 +50,7 @@ def no_children_left() -> bool:
 def test_every_task_gives_its_results_once(jobs):
     items = list(range(40))
     tasks = [items[i:i + 7] for i in range(0, 40, 7)]
-    results = workers.run_tasks(square, items, tasks, jobs, (1,))
+    results = workers.run_tasks(square, tasks, jobs, (1,))
     assert sorted(results) == [(i, i * i + 1) for i in items]
     assert no_children_left()
 
@@ -58,7 +58,7 @@ def test_every_task_gives_its_results_once(jobs):
 def test_a_worker_killed_by_a_signal_costs_only_the_item_it_died_on():
     items = list(range(20))
     tasks = [items[:8], items[8:15], items[15:]]
-    results = workers.run_tasks(dies_on, items, tasks, 2, ({3, 16},), on_crash=crashed)
+    results = workers.run_tasks(dies_on, tasks, 2, ({3, 16},), on_crash=crashed)
     crashes = sorted(r for r in results if isinstance(r[1], str))
     assert crashes == [(3, "the worker process was killed by SIGKILL"), (16, "the worker process was killed by SIGKILL")]
     assert sorted(r for r in results if not isinstance(r[1], str)) == [(i, i * i) for i in items if i not in (3, 16)]
@@ -66,26 +66,59 @@ def test_a_worker_killed_by_a_signal_costs_only_the_item_it_died_on():
 
 
 def test_a_worker_that_exits_is_reported_with_its_status():
-    results = workers.run_tasks(dies_on, [0, 1, 2], [[0, 1, 2]], 2, ({1}, "exit"), on_crash=crashed)
+    results = workers.run_tasks(dies_on, [[0, 1, 2]], 2, ({1}, "exit"), on_crash=crashed)
     assert sorted(results, key=str) == [(0, 0), (1, "the worker process exited with status 3"), (2, 4)]
 
 
 def test_without_on_crash_a_dead_worker_fails_the_run():
     with pytest.raises(RuntimeError, match="killed by SIGKILL"):
-        workers.run_tasks(dies_on, [0, 1], [[0], [1]], 2, ({1},))
+        workers.run_tasks(dies_on, [[0], [1]], 2, ({1},))
     assert no_children_left()
 
 
 def test_an_exception_in_the_task_function_is_raised_with_its_traceback():
     with pytest.raises(RuntimeError, match=r"(?s)ValueError: bad batch \[2\]"):
-        workers.run_tasks(raises, [1, 2], [[1]], 1)
+        workers.run_tasks(raises, [[2]], 1)
     assert no_children_left()
 
 
 def test_without_fork_the_tasks_run_on_an_executor(monkeypatch):
     monkeypatch.setattr(workers, "_FORK", False)
     items = list(range(10))
-    assert sorted(workers.run_tasks(square, items, [items[:3], items[3:]], 2)) == [(i, i * i) for i in items]
+    assert workers.start(2) is None
+    assert sorted(workers.run_tasks(square, [items[:3], items[3:]], 2)) == [(i, i * i) for i in items]
+
+
+def warm(marker):
+    with open(marker, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+
+
+def test_workers_start_before_their_tasks_and_warm_up_first(tmp_path):
+    marker = tmp_path / "warm"
+    pool = workers.start(3, warm, (marker,))
+    try:
+        results = pool.run(square, [[1, 2], [3]], (0,))
+    finally:
+        pool.close()
+    assert sorted(results) == [(1, 1), (2, 4), (3, 9)]
+    assert len(set(marker.read_text().split())) == 3  # every worker warmed up, the idle one too
+    assert no_children_left()
+
+
+def test_closing_a_pool_that_never_ran_stops_its_workers(tmp_path):
+    pool = workers.start(2, warm, (tmp_path / "warm",))
+    pool.close()
+    pool.close()  # twice is harmless
+    assert no_children_left()
+
+
+def test_a_warm_up_that_fails_is_only_a_lost_head_start():
+    pool = workers.start(2, raises, ([0],))
+    try:
+        assert sorted(pool.run(square, [[5], [6]])) == [(5, 25), (6, 36)]
+    finally:
+        pool.close()
 
 
 def test_a_package_that_kills_its_worker_is_an_internal_error_and_the_rest_is_reported(tmp_path, monkeypatch):
@@ -111,4 +144,59 @@ def test_a_package_that_kills_its_worker_is_an_internal_error_and_the_rest_is_re
                   "SIGKILL while analysing this package")]
     assert result.internal_errors == 1
     assert [f for f in result.findings if f.rule_id != "E003"] == [f for f in reference if not f.path.startswith("pkg05/")]
+    assert no_children_left()
+
+
+def test_a_pool_told_not_to_wait_leaves_its_stopped_workers_to_the_exit():
+    pool = workers.start(2, wait=False)
+    try:
+        assert sorted(pool.run(square, [[1], [2], [3]])) == [(1, 1), (2, 4), (3, 9)]
+        leaving = list(pool.leaving)
+    finally:
+        pool.close()
+    assert len(leaving) == 2 and pool.leaving == []
+    for pid in leaving:  # still this process's children: reaped here, as init would after the exit
+        assert os.waitpid(pid, 0)[0] == pid
+    assert no_children_left()
+
+
+@pytest.fixture
+def starts(monkeypatch):
+    """Records when the engine starts workers: before discovery (early) or during the cache lookups."""
+    seen: list[str] = []
+    real_start, real_discover = workers.start, engine.discover
+    phase = ["lookups"]
+
+    def start(*a, **k):
+        seen.append(phase[0])
+        return real_start(*a, **k)
+
+    def discover(*a, **k):
+        phase[0] = "lookups"
+        return real_discover(*a, **k)
+
+    def run(*a, **k):
+        phase[0] = "early"
+        return real_run(*a, **k)
+
+    real_run = engine.run
+    monkeypatch.setattr(workers, "start", start)
+    monkeypatch.setattr(engine, "discover", discover)
+    return seen, run
+
+
+def test_workers_start_early_without_a_cache_and_at_the_first_misses_with_one(tmp_path, starts):
+    seen, run = starts
+    root = make_big_tree(tmp_path / "big")
+    reference = engine.run([], settings(jobs=1), cwd=str(root)).findings
+    assert run([], settings(jobs=2), cwd=str(root)).findings == reference
+    assert seen == ["early"]
+    cache = str(tmp_path / "cache")
+    assert run([], settings(jobs=2, cache_dir=cache), cwd=str(root)).findings == reference  # empty cache
+    assert seen == ["early", "lookups"]
+    assert run([], settings(jobs=2, cache_dir=cache), cwd=str(root)).findings == reference  # warm: no workers
+    assert seen == ["early", "lookups"]
+    assert run([str(p) for p in sorted(root.rglob("good.go"))[:3]], settings(jobs=2), cwd=str(root)).findings \
+        == [f for f in reference if f.path in {"pkg00/good.go", "pkg01/good.go", "pkg02/good.go"}]
+    assert seen == ["early", "lookups"]  # three files: in-process, no workers
     assert no_children_left()
