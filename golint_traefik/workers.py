@@ -231,8 +231,11 @@ class Pool:
                 pass
         while True:
             message = _read_message(tasks_r)
-            if message is None:  # told to stop, or the parent is gone: the parent need not wait for the exit
+            if message is None:  # told to stop, or the parent is gone
+                # Nothing left to say: closed now, the ends of the pipes a reader of this run's
+                # output waits on do not wait for the system to take back this process's memory.
                 os.close(results_w)
+                os.closerange(0, 3)
                 return
             fn, task, args = message
             try:
