@@ -111,18 +111,17 @@ class Pool:
                     self._give(w, pending, fn, args)
                     continue
                 # The worker left: told to, or it died (its pipe closed before a whole reply came).
-                if w.task is None:
+                if w.task is None:  # told to (or it died between tasks: its next task is pending)
                     self._forget(w)
                     self.leaving.append(w.pid)
-                    continue
-                reason = self._reap(w)
-                task = w.task
-                if len(task) > 1:
-                    pending.extend([item] for item in reversed(task))  # each alone, next
-                elif task:
-                    if on_crash is None:
-                        raise RuntimeError(f"worker process died: {reason}")
-                    results.append(on_crash(task[0], reason))
+                else:
+                    reason = self._reap(w)
+                    if len(w.task) > 1:
+                        pending.extend([item] for item in reversed(w.task))  # each alone, next
+                    elif w.task:
+                        if on_crash is None:
+                            raise RuntimeError(f"worker process died: {reason}")
+                        results.append(on_crash(w.task[0], reason))
                 if pending:
                     self._give(self._fork(), pending, fn, args)
         return results
