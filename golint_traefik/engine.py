@@ -17,6 +17,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 import glob
+import operator
 import os
 import posixpath
 import re
@@ -194,6 +195,9 @@ def _real_file(path: str, real_dirs: dict[str, str]) -> str:
     return os.path.join(real, name)
 
 
+_NAME = operator.attrgetter("name")
+
+
 def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Source], list[Finding]]:
     """Expand the given paths into files we can analyse (see the rules above)."""
     base = settings.base or cwd
@@ -241,10 +245,11 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
             """Add the files of ``dirpath`` (whose real path is ``real_dir``); return its subdirectories, in name order."""
             try:
                 with os.scandir(dirpath) as it:
-                    entries = sorted(it, key=lambda e: e.name)
+                    entries = sorted(it, key=_NAME)
             except OSError as err:
                 unreadable(err)
                 return []
+            real_prefix = real_dir if real_dir.endswith(os.sep) else real_dir + os.sep
             subdirs = []
             for e in entries:
                 try:
@@ -259,7 +264,7 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
                         if not follow or not _inside(real, root_real) or real in visited:
                             continue
                     else:
-                        real = os.path.join(real_dir, e.name)
+                        real = real_prefix + e.name
                     if follow:
                         visited.add(real)
                     subdirs.append((e.path, real))
@@ -269,7 +274,7 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
                         if not (follow and _inside(real, root_real)):
                             continue
                     else:
-                        real = os.path.join(real_dir, e.name)
+                        real = real_prefix + e.name
                     if not (exclude and exclude.match(e.path, ancestors=False)):
                         add(e.path, real)
             return subdirs
