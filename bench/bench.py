@@ -139,14 +139,29 @@ def median_of(runs: int, fn) -> dict:
 
 
 def interleaved(runs: int, *fns) -> tuple[dict, ...]:
-    """The medians of ``runs`` runs of each command, run in turn (a, b, c, a, b, c...)."""
+    """The medians of ``runs`` runs of each command, run in turn (a, b, c, a, b, c...); each keeps
+    its wall times round by round under ``walls``, for ratios taken within a round."""
     rounds = [[fn() for fn in fns] for _ in range(runs)]
-    return tuple(_median([r[i] for r in rounds]) for i in range(len(fns)))
+    out = tuple(_median([r[i] for r in rounds]) for i in range(len(fns)))
+    for i, res in enumerate(out):
+        res["walls"] = [r[i]["wall"] for r in rounds]
+    return out
+
+
+def _spread(ratios: list[float]) -> str:
+    """How ratios taken round by round spread: on a VM whose speed drifts, the median of the rounds
+    and their range say more than one ratio of medians."""
+    if len(ratios) < 2:
+        return ""
+    return f" (rounds: median {statistics.median(ratios):.2f}x, {min(ratios):.2f}-{max(ratios):.2f}x)"
 
 
 def _median(results: list[dict]) -> dict:
-    return {k: statistics.median(r[k] for r in results) if isinstance(results[0][k], (int, float)) else results[-1][k]
-            for k in results[0]}
+    """Medians of the measures; the worst exit code of the runs (a median of codes means nothing)."""
+    out = {k: statistics.median(r[k] for r in results) if isinstance(results[0][k], (int, float)) else results[-1][k]
+           for k in results[0]}
+    out["rc"] = max(r["rc"] for r in results)
+    return out
 
 
 FLOOR = r"""
@@ -332,12 +347,15 @@ def main() -> int:
     for name, res, nf, nl in rows:
         ratio = ""
         if name == "cold":
-            ratio = f"{res['wall'] / ref['floor (parse only)']['wall']:.2f}x floor"
+            floor_walls = ref["floor (parse only)"]["walls"]
+            ratio = (f"{res['wall'] / ref['floor (parse only)']['wall']:.2f}x floor"
+                     + _spread([c / f for f, c in zip(floor_walls, res["walls"])]))
         elif name in ("go vet", "staticcheck"):
             ratio = f"{res['wall'] / ref['cold']['wall']:.1f}x ours"
         elif name in shares:
             ratio = (f"{res['wall'] / (whole['wall'] * shares[name]):.2f}x proportional "
-                     f"(cpu {res['cpu'] / (whole['cpu'] * shares[name]):.2f}x)")
+                     f"(cpu {res['cpu'] / (whole['cpu'] * shares[name]):.2f}x)"
+                     + _spread([w / (w100 * shares[name]) for w, w100 in zip(res["walls"], whole["walls"])]))
             if name == "cold 50%":
                 # The fixed start-up cost (interpreter, imports, pool) weighs on small runs; the cost of
                 # each added quarter of the corpus shows whether growth itself is linear.

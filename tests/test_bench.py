@@ -26,7 +26,7 @@ def test_bench_runs_every_scenario_on_a_small_corpus(tmp_path):
     yml = tmp_path / "yaml"
     yml.mkdir()
     (yml / "traefik.yml").write_text("api:\n  insecure: true\nentryPoints:\n  web:\n    address: \":80\"\n")
-    p = subprocess.run([sys.executable, str(BENCH), "--go-corpus", str(go), "--yaml-corpus", str(yml), "--runs", "1",
+    p = subprocess.run([sys.executable, str(BENCH), "--go-corpus", str(go), "--yaml-corpus", str(yml), "--runs", "2",
                         "--skip-peers", "--jobs", "2"], capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr[-2000:]
     table = [line for line in p.stdout.splitlines() if line.startswith("| ")]
@@ -37,5 +37,5 @@ def test_bench_runs_every_scenario_on_a_small_corpus(tmp_path):
         if "wall" in line and " rc " in line:
             assert line.rstrip().endswith(("rc 0", "rc 1")), line
     cold = next(row for row in table if row.startswith("| cold |"))
-    assert "x floor" in cold
+    assert "x floor (rounds: median " in cold
     assert "x proportional" in next(row for row in table if row.startswith("| cold 25% |"))
