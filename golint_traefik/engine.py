@@ -845,7 +845,7 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
         if wanted > 1:
             sizes.append(_size(unit))
             if pool is None and sum(sizes) >= IN_PROCESS_BYTES:  # worth workers: they get ready during the rest of the lookups
-                pool, own = workers.start(wanted, _warm_go_worker, (settings,), wait=keep is None), True
+                pool, own = _start_go_workers(wanted, settings, keep is None), True
     # In-process below IN_PROCESS_BYTES of source to analyse; else on the workers, even for one big
     # package (they have the rules imported already, and their exit frees nothing).
     if not todo or wanted <= 1 or sum(sizes) < IN_PROCESS_BYTES:
@@ -875,11 +875,27 @@ _IN_WORKER = False  # set in worker processes, which leave with os._exit
 _KEPT: list = []  # in a worker: the trees of the last package of its last batch, freed by the next batch
 
 
+def _start_go_workers(jobs: int, settings: Settings, wait: bool):
+    """``jobs`` Go workers (see workers.start), each importing what the analysis needs as it starts,
+    while this process goes on.  With more workers than cores those imports would queue for the
+    cores: this process imports once, first, and the workers inherit it."""
+    from golint_traefik import workers
+
+    if jobs > jobs_default():
+        _import_go_analysis(settings)
+    return workers.start(jobs, _warm_go_worker, (settings,), wait)
+
+
 def _warm_go_worker(settings: Settings) -> None:
-    """In a new worker process: import what analysing a Go package needs (the selected rules among
-    it), while the main process finds the files."""
+    """In a new worker process: import what analysing a Go package needs, while the main process
+    finds the files."""
     global _IN_WORKER
     _IN_WORKER = True
+    _import_go_analysis(settings)
+
+
+def _import_go_analysis(settings: Settings) -> None:
+    """Import what analysing a Go package needs (the selected rules among it) and build the parser."""
     import importlib
 
     from golint_traefik.go.source import parser
@@ -908,9 +924,7 @@ def _early_go_pool(paths: list[str], settings: Settings, cwd: str, wait: bool):
     if jobs <= 1 or settings.cache_dir is not None or (
             len(paths) < EARLY_POOL_FILES and not any(os.path.isdir(os.path.join(cwd, p)) for p in paths or ["."])):
         return None
-    from golint_traefik import workers
-
-    return workers.start(jobs, _warm_go_worker, (settings,), wait)
+    return _start_go_workers(jobs, settings, wait)
 
 
 # ------------------------------------------------------------- traefik side

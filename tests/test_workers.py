@@ -200,3 +200,24 @@ def test_workers_start_early_without_a_cache_and_at_the_first_misses_with_one(tm
         == [f for f in reference if f.path in {"pkg00/good.go", "pkg01/good.go", "pkg02/good.go"}]
     assert seen == ["early", "lookups"]  # three files: in-process, no workers
     assert no_children_left()
+
+
+def test_with_more_workers_than_cores_the_main_process_imports_once_for_all(tmp_path, monkeypatch):
+    """Workers' own imports would queue for the cores: past one worker per core, the main process
+    imports first and the workers inherit it (each still warms up, finding everything there)."""
+    root = make_big_tree(tmp_path / "big")
+    reference = engine.run([], settings(jobs=1), cwd=str(root)).findings
+    in_main: list[int] = []
+    real = engine._import_go_analysis
+
+    def recording(s):
+        in_main.append(os.getpid())  # a worker's appends stay in the worker's copy of the list
+        return real(s)
+
+    monkeypatch.setattr(engine, "_import_go_analysis", recording)
+    cores = engine.jobs_default()
+    assert engine.run([], settings(jobs=cores), cwd=str(root)).findings == reference
+    assert in_main == []  # one worker per core (or, on one core, no worker): no import here
+    assert engine.run([], settings(jobs=cores + 2), cwd=str(root)).findings == reference
+    assert in_main[-1:] == [os.getpid()]
+    assert no_children_left()
