@@ -57,12 +57,12 @@ from enum import Enum
 from functools import lru_cache
 from typing import Iterable
 
-from golint_traefik import __version__
-
 try:  # CPython's own BLAKE2, without hashlib's import of OpenSSL (3-4 ms of every run's start-up)
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - another interpreter
     from hashlib import blake2b
+
+from golint_traefik import __version__
 from golint_traefik.finding import Finding, Related, Severity, Span
 
 DIRNAME = ".golint-traefik-cache"

@@ -169,8 +169,13 @@ def path_matches(path: str, patterns: Iterable[str], base: str, ancestors: bool 
     return _globs(tuple(patterns), base).match(path, ancestors)
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def file_ignores(path: str, settings: Settings) -> frozenset[str]:
     """The rules ``per-file-ignores`` turns off for ``path``."""
+    if not settings.per_file_ignores:  # the usual case, asked for every file of every cache key
+        return _NONE
     base = settings.base or os.getcwd()
     out: set[str] = set()
     for pattern, ids in settings.per_file_ignores:
@@ -697,10 +702,7 @@ def _unit_key(cache, settings: Settings, kind: str, unit: list[Source], *extra) 
     """The cache key of a unit (see cache.py), or None when it is not cached (stdin)."""
     if cache is None or any(s.content is not None for s in unit):
         return None
-    if settings.per_file_ignores:
-        members = [(s.path, s.display, sorted(file_ignores(s.path, settings))) for s in unit]
-    else:
-        members = [(s.path, s.display, []) for s in unit]
+    members = [(s.path, s.display, sorted(file_ignores(s.path, settings))) for s in unit]
     return cache.key(kind, list(extra), members)
 
 

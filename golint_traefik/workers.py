@@ -1,7 +1,7 @@
 """Worker processes for the Go analysis: forked early, fed task by task, and allowed to die.
 
 A :class:`Pool` forks its workers as soon as it is made, and each first runs a warm-up function
-(the engine's imports the rule modules and builds the parser), so that a run can start its
+(the engine's one imports the rule modules and builds the parser) so that a run can start its
 workers before it knows its files: while the main process walks the tree and checks the cache,
 the workers get ready on the other cores.  :meth:`Pool.run` then hands them tasks -- lists of
 work items (Go packages), pickled with the function that analyses them -- and gathers the
