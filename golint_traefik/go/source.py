@@ -120,6 +120,70 @@ def _specs_from_text(text: str) -> list[tuple[str | None, str]] | None:
     return out
 
 
+# The head of a file (package clause, then import declarations) token by token: space, comments,
+# the two keywords, punctuation, names and strings.  Identifiers are ASCII only: anything else stops it.
+_HEAD_TOKEN = re.compile(rb'(?:\s|//[^\n]*|/\*.*?\*/)*(?:(package|import)(?![\w\x80-\xff])|([();])|'
+                         rb'([A-Za-z_]\w*|\.)(?![\w\x80-\xff])|("(?:[^"\\\n]|\\.)*"|`[^`]*`))', re.S)
+
+
+_WORD_BYTES_HI = _WORD_BYTES | frozenset(range(0x80, 0x100))  # a byte of a word (non-ASCII letters too)
+_WORD_TAIL = frozenset(bytes([b]) for b in _WORD_BYTES_HI)
+
+
+def head_from_text(src: bytes) -> tuple[str, tuple[tuple[str | None, str], ...]] | None:
+    """(package name, import specs) read from the text of a file that parses without errors, as
+    :attr:`GoFile.package_name` and ``_import_specs`` give them from the tree; None when the head is
+    not laid out plainly (a comment inside an import block, a late import, a non-ASCII name...), for
+    the tree to decide."""
+    m = _HEAD_TOKEN.match(src)
+    if m is None or m.group(1) != b"package":
+        return None
+    m = _HEAD_TOKEN.match(src, m.end())
+    if m is None or m.group(3) is None or m.group(3) == b".":
+        return None
+    name = m.group(3).decode()
+    pos = m.end()
+    specs: list = []
+    while True:
+        m = _HEAD_TOKEN.match(src, pos)
+        if m is None:
+            break
+        if m.group(2) == b";":
+            pos = m.end()
+            continue
+        if m.group(1) != b"import":
+            break
+        start = m.start(1)
+        m = _HEAD_TOKEN.match(src, m.end())
+        if m is None:
+            return None
+        if m.group(2) == b"(":
+            while True:
+                m = _HEAD_TOKEN.match(src, m.end())
+                if m is None or m.group(1) is not None or m.group(2) == b"(":
+                    return None
+                if m.group(2) == b")":
+                    break
+        else:  # one spec: a name and a string, or a string
+            if m.group(3) is not None:
+                m = _HEAD_TOKEN.match(src, m.end())
+            if m is None or m.group(4) is None:
+                return None
+        found = _specs_from_text(src[start:m.end()].decode("utf-8", "replace"))
+        if found is None:
+            return None
+        specs.extend(found)
+        pos = m.end()
+    at = src.find(b"import", pos)
+    while at >= 0:  # the word, not in a line comment: maybe an import after the declarations (which
+        # the compiler rejects, and the tree finds)
+        if (at == 0 or src[at - 1] not in _WORD_BYTES_HI) and src[at + 6:at + 7] not in _WORD_TAIL \
+                and src.find(b"//", src.rfind(b"\n", 0, at) + 1, at) < 0:
+            return None
+        at = src.find(b"import", at + 6)
+    return name, tuple(specs)
+
+
 def _within(found: list, node: Node | None) -> list:
     """The items of ``found`` (tuples led by a node) that lie inside ``node``; all of them for None."""
     if node is None:
@@ -459,6 +523,11 @@ class GoPackage:
         for f in self.files:
             f.memo.clear()
             f._has.clear()
+
+    @staticmethod
+    def group_memo() -> dict:
+        """A memo for a search that fills several entries at a time (see go/track.py, GroupMemo)."""
+        return {}
 
     def same_package(self, f: GoFile) -> list[GoFile]:
         """Files that share ``f``'s package clause (``foo`` and ``foo_test`` are separate); built once

@@ -76,12 +76,13 @@ def occurrences(file: GoFile, literal: bytes) -> list[int]:
     key = ("syncfacts.occurrences", literal)
     found = file.memo.get(key)
     if found is None:
-        found = file.memo[key] = []
+        found = []
         src = file.src
         i = src.find(literal)
         while i >= 0:
             found.append(i)
             i = src.find(literal, i + 1)
+        file.memo[key] = found
     return found
 
 
@@ -1469,7 +1470,7 @@ def entry_locks(package: GoPackage | None, file: GoFile, type_name: str, name: s
     its body of a same-receiver method or package function that does (up to four calls deep).
     A mutex the function unlocks before locking it -- it expects the caller to hold it -- is
     left out, and so are package-level mutexes reached through a method of another receiver."""
-    memo = decls._memo(package, ("syncfacts.entry", file.package_name), dict)
+    memo = decls._memo(package, ("syncfacts.entry", file.package_name), package.group_memo if package is not None else dict)
     key = (type_name, name)
     if key in memo:
         return memo[key]
@@ -1562,7 +1563,7 @@ def may_lock(package: GoPackage | None, file: GoFile, key: tuple[str, str]) -> b
     A superset of the callees :func:`entry_locks` finds a lock in, whatever the depth it is asked
     at: every function it would look at from here says no ``Lock``, so each is ``{}`` however
     deep it is first asked about."""
-    memo = decls._memo(package, ("syncfacts.may_lock", file.package_name), dict)
+    memo = decls._memo(package, ("syncfacts.may_lock", file.package_name), package.group_memo if package is not None else dict)
     known = memo.get(key)
     if known is not None:
         return known
