@@ -305,11 +305,13 @@ class Cache:
         entry = self.lookup_entry(key, paths)
         return None if entry is None else entry[0]
 
-    def lookup_entry(self, key: str, paths: list[str]) -> tuple[list[Finding], object] | None:
+    def lookup_entry(self, key: str, paths: list[str], changed: list | None = None) -> tuple[list[Finding], object] | None:
         """(findings, extra) of the unit with ``key`` whose files are ``paths`` (in order), or None.
 
         ``extra`` is the JSON data stored with the findings (None when there is none); the caller
-        checks its shape, since an entry is not trusted.
+        checks its shape, since an entry is not trusted.  When the entry is for these files but a
+        content differs, the entry's document is appended to ``changed`` (for the records of an
+        incremental analysis; unchecked as well).
         """
         try:
             with open(self._path(key), "rb") as fh:
@@ -331,20 +333,23 @@ class Cache:
                     continue
                 with open(path, "rb") as fh:  # the stat differs (or was racy): the content decides
                     if st.st_size != size or digest(fh.read()) != content:
+                        if changed is not None and "inc" in doc:
+                            changed.append(doc)
                         return None
                 stale = True
             findings = [decode_finding(f) for f in doc["findings"]]
-            extra = doc.get("extra")
+            extra, inc = doc.get("extra"), doc.get("inc")
         except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is not used
             return None
         if stale:  # same contents, new stats: remember them so that the next run need not hash
-            self.store(key, stats, findings, extra)
+            self.store(key, stats, findings, extra, inc)
         return findings, extra
 
     def store(self, key: str, files: list[tuple[str, os.stat_result, str]], findings: list[Finding],
-              extra: object = None) -> None:
+              extra: object = None, inc: object = None) -> None:
         """Write the entry of ``key``: ``files`` are (path, stat taken before reading, content digest);
-        ``extra`` is JSON data kept with the findings (the Go facts the cross-checks need)."""
+        ``extra`` is JSON data kept with the findings (the Go facts the cross-checks need), ``inc``
+        what each file read of the others (for re-analysing an edit: engine.py, "records")."""
         try:
             limit = time.time_ns() - RACY_NS
             doc = {
@@ -354,6 +359,8 @@ class Cache:
             }
             if extra is not None:
                 doc["extra"] = extra
+            if inc is not None:
+                doc["inc"] = inc
             body = json.dumps(doc, separators=(",", ":")).encode()  # ASCII (\uXXXX escapes) round-trips surrogate-escaped paths
             _write_atomic(self._path(key), f"{FORMAT} {digest(body)}\n".encode() + body)
         except (OSError, TypeError, ValueError, UnicodeError):

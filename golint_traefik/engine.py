@@ -617,11 +617,18 @@ def go_version_for(directory: str) -> tuple[int, int]:
 
 def analyze_go_package(sources: list[Source], settings: Settings, version: tuple[int, int] | None = None,
                        facts: list | None = None, cross_facts: list | None = None,
-                       keep: list | None = None) -> tuple[list[Finding], int]:
+                       keep: list | None = None, records: list | None = None,
+                       prev: dict | None = None) -> tuple[list[Finding], int]:
     """Parse the Go files of one directory and run every selected Go rule on each (and collect its XS facts).
 
     The package's trees are freed on return, unless ``keep`` is given: the parsed files are then
-    appended to it, and live as long as it does (see :func:`run`)."""
+    appended to it, and live as long as it does (see :func:`run`).
+
+    With ``records`` (a list), what each file's findings read of the other files is recorded (see
+    go/track.py) and appended to it, as JSON data for the cache.  ``prev``, the records of an earlier
+    analysis of the same files (:func:`_previous`), lets a file whose reads are unaffected by the files
+    changed since keep its findings: it is not analysed again, nor parsed unless another file's
+    analysis needs it."""
     from golint_traefik import fingerprint, suppress
     from golint_traefik.cross import cross_ids
     from golint_traefik.go.source import GoFile, GoPackage
@@ -635,19 +642,37 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
     skipped: dict[str, frozenset[str]] = {}  # display path -> rules per-file-ignores turns off
     directory = os.path.dirname(sources[0].path) if sources else "."
     version = version or settings.go_version or go_version_for(directory)
+    tracked = records is not None
+    if tracked:
+        from golint_traefik.go import track
+
+        track.reset()
+        File, Package = track.TrackedGoFile, track.TrackedPackage
+    else:
+        File, Package = GoFile, GoPackage
+    changed: set[str] = set()  # display paths of the files whose content differs from ``prev``'s
+    clean = True  # every source analysed (no E001/E002): only then are records kept
     for src in sources:
         data, problem = read_source(src, facts)
         if problem:
             findings.append(problem)
+            clean = False
             continue
         if is_binary(data):
             findings.append(engine_finding("E002", Span(src.display, 1, 1, 1, 1), "binary file (contains NUL bytes); not analysed as Go"))
+            clean = False
             continue
         bad = not_utf8(src.display, data)
         if bad is not None:  # the Go compiler rejects such a file ("invalid UTF-8 encoding")
             findings.append(bad)
+            clean = False
             continue
-        f = GoFile(src.display, data, version)
+        f = File(src.display, data, version)
+        if prev is not None and facts and prev["digests"].get(src.path) == facts[-1][2]:
+            files.append(f)  # as it was: it parsed without an error then, and is parsed when needed
+            skipped[f.path] = file_ignores(src.path, settings)
+            continue
+        changed.add(src.display)
         err = f.first_error()
         if err is not None:
             what = "missing " + err.type if err.is_missing else "syntax error"
@@ -657,10 +682,12 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
                 engine_finding("E001", f.span(err) if not err.is_missing else f.point_span(*err.start_point),
                                f"Go {what}{detail}; Go rules skipped for this file")
             )
+            clean = False
             continue
         files.append(f)
         skipped[f.path] = file_ignores(src.path, settings)
-    package = GoPackage(directory, files)
+    package = Package(directory, files)
+    reuse = track.reusable(prev, files, changed) if prev is not None and clean else {}
     if cross_facts is not None:  # the package's facts for the XS rules, from the trees parsed here
         from golint_traefik.cross.gofacts import package_facts
 
@@ -674,28 +701,70 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
     passes = [(rule, rule.meta, GoPass(rule.meta, settings.severity_overrides.get(rule.meta.id, rule.meta.severity),
                                        settings.rule_options.get(rule.meta.id, {}), [], None, package))
               for rule in registry if rule.meta.target == "go" and rule.meta.id in settings.selected]
+    frames: list = []
+    counts: list[int] = []
     for f in files:
+        old = reuse.get(f.path)
+        if old is not None:  # unaffected by the edits: its findings and reads as they were
+            findings.extend(old[0])
+            frames.append(old[1])
+            counts.append(len(old[0]))
+            continue
         file_findings: list[Finding] = []
         off = skipped[f.path]
-        for rule, meta, p in passes:
-            if off and meta.id in off:  # not even run: per-file-ignores is also the cure for a crashing rule
-                continue
-            p.file, p._sink = f, file_findings
-            mark = len(file_findings)
-            try:
-                check_deep(rule.check, p, file_findings, mark)
-            except Exception as exc:  # noqa: BLE001 - a crashing rule must not hide the others
-                del file_findings[mark:]
-                file_findings.append(internal_error(meta.id, meta.slug, f.path, exc))
-                internal += 1
-        file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path] - cross_ids())
-        findings.extend(fingerprint.assign(file_findings, f.line_text))
+        frame = track.owner_frame(f) if tracked else None
+        if frame is not None:
+            frame.__enter__()
+        try:
+            for rule, meta, p in passes:
+                if off and meta.id in off:  # not even run: per-file-ignores is also the cure for a crashing rule
+                    continue
+                p.file, p._sink = f, file_findings
+                mark = len(file_findings)
+                try:
+                    check_deep(rule.check, p, file_findings, mark)
+                except Exception as exc:  # noqa: BLE001 - a crashing rule must not hide the others
+                    del file_findings[mark:]
+                    file_findings.append(internal_error(meta.id, meta.slug, f.path, exc))
+                    internal += 1
+            file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path] - cross_ids())
+            file_findings = fingerprint.assign(file_findings, f.line_text)
+        finally:
+            if frame is not None:
+                frame.__exit__(None, None, None)
+                frames.append(frame.frame)
+        counts.append(len(file_findings))
+        findings.extend(file_findings)
+    if tracked and clean:
+        records.append(track.records(files, frames, counts, prev))
     package.release()  # trees are freed now, not at the next garbage collection
+    if tracked:
+        track.reset()
     if keep is not None:
         keep.append(files)
     # Diagnostics about unreadable or broken files carry no line text to hash.
     findings = [fd for fd in findings if fd.fingerprint] + fingerprint.assign([fd for fd in findings if not fd.fingerprint], None)
     return findings, internal
+
+
+def _previous(doc, sources: list[Source]) -> dict | None:
+    """The records of an entry whose files' contents changed since (see Cache.lookup_entry), checked for
+    shape (an entry is not trusted), or None."""
+    from golint_traefik.cache import decode_finding
+    from golint_traefik.go import track
+
+    try:
+        inc = track.checked(doc["inc"], len(sources))
+        if inc is None:
+            return None
+        findings = [decode_finding(f) for f in doc["findings"]]
+        if sum(inc["n"]) != len(findings):
+            return None
+        inc["digests"] = {path: content for path, _, _, content in doc["files"]}
+    except Exception:  # noqa: BLE001 - an entry is not trusted
+        return None
+    inc["findings"] = findings
+    return inc
 
 
 def _unit_key(cache, settings: Settings, kind: str, unit: list[Source], *extra) -> str | None:
@@ -728,16 +797,17 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
 
 def _go_unit(item, settings: Settings, cache, cross: bool, keep: list | None = None) -> tuple:
     """One Go package: (index, findings, internal errors, XS facts); stored in the cache when clean."""
-    index, key, version, sources = item
+    index, key, version, sources, prev = item
     facts: list | None = [] if key else None
     xfacts: list | None = [] if cross else None
+    records: list | None = [] if key else None
     try:
-        findings, internal = analyze_go_package(sources, settings, version, facts, xfacts, keep)
+        findings, internal = analyze_go_package(sources, settings, version, facts, xfacts, keep, records, prev)
     except Exception as exc:  # noqa: BLE001 - a bug outside the rules costs this package, not the run
         findings, internal, xfacts = _package_crash(sources, exc), 1, None
     xf = xfacts[0] if xfacts else None
     if key and not internal and len(facts) == len(sources):
-        cache.store(key, facts, findings, _encode_facts(xf) if cross else None)
+        cache.store(key, facts, findings, _encode_facts(xf) if cross else None, records[0] if records else None)
     return index, findings, internal, xf
 
 
@@ -751,7 +821,7 @@ def _package_crash(sources: list[Source], exc: BaseException) -> list[Finding]:
 
 def _crashed_unit(item, reason: str) -> tuple:
     """The result of a Go package whose worker process died analysing it alone (see workers.py)."""
-    index, _, _, sources = item
+    index, _, _, sources, _ = item
     return index, _package_crash(sources, RuntimeError(f"{reason} while analysing this package")), 1, None
 
 
@@ -838,12 +908,15 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
         unit = by_dir[directory]
         version = settings.go_version or go_version_for(directory)
         key = _unit_key(cache, settings, "go", unit, version)
-        hit = cache.lookup_entry(key, [s.path for s in unit]) if key else None
+        changed: list = []
+        hit = cache.lookup_entry(key, [s.path for s in unit], changed) if key else None
         ok, xf = _decode_facts(hit[1]) if hit is not None and cross_facts is not None else (True, None)
         if hit is not None and ok:
             results[index] = (index, hit[0], 0, xf)
             continue
-        todo.append((index, key, version, unit))  # not cached, or cached without the XS facts this run needs
+        # Not cached, or cached without the XS facts this run needs; an entry for files since edited
+        # tells which files' findings still stand.
+        todo.append((index, key, version, unit, _previous(changed[0], unit) if changed else None))
         if wanted > 1:
             sizes.append(_size(unit))
             if pool is None and sum(sizes) >= IN_PROCESS_BYTES:  # worth workers: they get ready during the rest of the lookups
