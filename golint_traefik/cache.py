@@ -37,7 +37,9 @@ hashed (git's "racy" case: a change within the same timestamp tick).
 
 Entries are JSON (never pickle: a cache directory is not trusted), one file
 per unit, holding its findings and optionally other per-unit data (the Go
-facts that the project-wide cross-checks are recomputed from), with a header carrying the format and a checksum of the body; an
+facts that the project-wide cross-checks are recomputed from; what each Go
+file read of the others, so that an edit re-analyses only the files it
+affects: go/track.py), with a header carrying the format and a checksum of the body; an
 entry that is corrupt, of another format or for another key is ignored and
 rewritten.  Writes go to a temporary file renamed over the entry
 (``os.replace``), so an interrupted run never leaves a broken entry.  Units
