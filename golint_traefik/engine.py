@@ -737,9 +737,11 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
         findings.extend(file_findings)
     if tracked and clean:
         records.append(track.records(files, frames, counts, prev))
-    package.release()  # trees are freed now, not at the next garbage collection
     if tracked:
+        package.release(frames)  # the frames too: they refer to the files
         track.reset()
+    else:
+        package.release()  # trees are freed now, not at the next garbage collection
     if keep is not None:
         keep.append(files)
     # Diagnostics about unreadable or broken files carry no line text to hash.

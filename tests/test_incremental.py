@@ -221,9 +221,9 @@ def _tracked_analysis(pkg: Path) -> list:
     unsealed: list = []
     real = track.TrackedPackage.release
 
-    def release(self):
+    def release(self, frames=()):
         unsealed.extend(track.check_sealed([self.memo] + [f.memo for f in self.files]))
-        real(self)
+        real(self, frames)
 
     track.TrackedPackage.release = release
     try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pytest
+
 from golint_traefik.engine import Settings, Source, analyze_go_package
 from golint_traefik.go.source import GoFile
 from golint_traefik.registry import load_registry
@@ -20,7 +22,10 @@ def _live_go_files() -> int:
     return sum(1 for o in gc.get_objects() if isinstance(o, GoFile))
 
 
-def test_no_go_file_outlives_its_package_analysis():
+@pytest.mark.parametrize("tracked", [False, True], ids=["plain", "tracked"])
+def test_no_go_file_outlives_its_package_analysis(tracked):
+    """With the cache on, what each file read is recorded (go/track.py): frames that refer to each
+    other and to the files, emptied with the package too."""
     go_rules = frozenset(r.meta.id for r in load_registry() if r.meta.target == "go")
     settings = Settings(selected=go_rules, jobs=1)
     # Packages that exercise the lock flows, channels, scopes and HTTP facts.
@@ -33,7 +38,9 @@ def test_no_go_file_outlives_its_package_analysis():
     try:
         found = 0
         for unit in sources:
-            findings, internal = analyze_go_package(unit, settings)
+            records: list | None = [] if tracked else None
+            findings, internal = analyze_go_package(unit, settings, None, [] if tracked else None, None, None, records)
+            assert bool(records) == tracked
             assert internal == 0
             found += len(findings)
         assert found > 0  # the rules ran and built their facts

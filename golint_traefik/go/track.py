@@ -335,6 +335,31 @@ class TrackedPackage(GoPackage):
         super().__init__(directory, files)
         self.memo = TrackedMemo()
 
+    def release(self, frames: list = ()) -> None:
+        """As :meth:`GoPackage.release`, and the frames emptied (``frames``: the files' rules' frames):
+        they refer to each other and to the files, cycles that would keep every tree alive until a
+        full collection."""
+        seen: set[int] = set()
+        todo = [fr for fr in frames if isinstance(fr, Frame)]
+        for f in self.files:
+            todo += [f._whole, f._quiet]
+            todo += [fr for fr in f.memo.frames.values() if fr is not None]
+        todo += [fr for fr in self.memo.frames.values() if fr is not None]
+        todo += [v.group for v in dict.values(self.memo) if isinstance(v, GroupMemo)]
+        while todo:
+            fr = todo.pop()
+            if id(fr) in seen:
+                continue
+            seen.add(id(fr))
+            todo.extend(r for r in fr.reads if r is not None)
+            fr.owner = None
+            fr.full.clear()
+            fr.facts.clear()
+            fr.reads.clear()
+        super().release()
+        for f in self.files:
+            f._c.clear()
+
     @staticmethod
     def group_memo() -> dict:
         return GroupMemo()
