@@ -23,6 +23,7 @@ import posixpath
 import re
 import stat
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
@@ -615,6 +616,9 @@ def go_version_for(directory: str) -> tuple[int, int]:
     return (int(m.group(1)), int(m.group(2))) if m else DEFAULT_GO_VERSION
 
 
+_NO_FRAME = nullcontext()
+
+
 def analyze_go_package(sources: list[Source], settings: Settings, version: tuple[int, int] | None = None,
                        facts: list | None = None, cross_facts: list | None = None,
                        keep: list | None = None, records: list | None = None,
@@ -712,10 +716,7 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
             continue
         file_findings: list[Finding] = []
         off = skipped[f.path]
-        frame = track.owner_frame(f) if tracked else None
-        if frame is not None:
-            frame.__enter__()
-        try:
+        with track.owner_frame(f) if tracked else _NO_FRAME as frame:  # what the rules read (go/track.py)
             for rule, meta, p in passes:
                 if off and meta.id in off:  # not even run: per-file-ignores is also the cure for a crashing rule
                     continue
@@ -729,10 +730,7 @@ def analyze_go_package(sources: list[Source], settings: Settings, version: tuple
                     internal += 1
             file_findings = suppress.apply_go(f, file_findings, settings.selected - skipped[f.path] - cross_ids())
             file_findings = fingerprint.assign(file_findings, f.line_text)
-        finally:
-            if frame is not None:
-                frame.__exit__(None, None, None)
-                frames.append(frame.frame)
+        frames.append(frame)
         counts.append(len(file_findings))
         findings.extend(file_findings)
     if tracked and clean:
