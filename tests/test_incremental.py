@@ -145,6 +145,20 @@ def test_the_channel_feed_moves_with_its_function(shop, tmp_path):
     assert edited == full(shop)
 
 
+def test_an_index_that_was_empty_carries_what_its_build_read(tmp_path):
+    """No function fed a returned channel: the package's index of them was empty.  The edit makes
+    feed() one, and use() drops its channel: a_user.go, unedited, must be analysed again.  (It comes
+    first, so the index is built while its rules run.)"""
+    root = tmp_path / "proj"
+    write(root / "shop", {"feed.go": FEED.replace("\t\tch <- 1\n", "\t\tclose(ch)\n"), "a_user.go": USER, "loner.go": LONER})
+    s = settings(str(tmp_path / "cache"))
+    assert ("a_user.go", "GO103") not in ids_by_file(run([], s, cwd=str(root)).findings)
+    (root / "shop" / "feed.go").write_text(FEED)
+    edited = run([], s, cwd=str(root)).findings
+    assert ("a_user.go", "GO103") in ids_by_file(edited)
+    assert edited == full(root)
+
+
 def test_a_renamed_package_clause_changes_the_package_view(shop, tmp_path):
     s = settings(str(tmp_path / "cache"))
     run([], s, cwd=str(shop))

@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple
 
 from golint_traefik.go import scope
-from golint_traefik.go.source import GoFile, GoPackage, Node, word_rx, words
+from golint_traefik.go.source import PATTERNS, GoFile, GoPackage, Node, word_rx, words
 
-MAKE_CHAN = re.compile(rb"make\(\s*(?:<-\s*)?chan\b")
+MAKE_CHAN = PATTERNS["make_chan"]
 _DECLARING = ("short_var_declaration", "var_spec", "assignment_statement")
 _ASSIGN_STMTS = frozenset({"assignment_statement", "short_var_declaration", "var_spec", "receive_statement",
                            "range_clause"})
@@ -264,7 +264,7 @@ def local_channels(file: GoFile) -> list[LocalChan]:
 
 def makes_channels(file: GoFile) -> bool:
     """Whether the text of ``file`` has a ``make(chan ...)``: a cheap test before any tree work."""
-    return file.memo_get("channels.makes", lambda: MAKE_CHAN.search(file.src) is not None)
+    return file.finds("make_chan")
 
 
 def _local_channels(file: GoFile) -> list[LocalChan]:

@@ -28,6 +28,11 @@ def query(source: str) -> ts.Query:
     return ts.Query(GO_LANGUAGE, source)
 
 
+# Patterns a file's text is tested for (GoFile.finds), by name: the name is what go/track.py records.
+PATTERNS = {
+    "make_chan": re.compile(rb"make\(\s*(?:<-\s*)?chan\b"),
+}
+
 _PARSER: ts.Parser | None = None
 
 
@@ -225,6 +230,15 @@ class GoFile:
         found = self._has[token] = _literal(token).search(self.src) is not None if len(token) <= 7 \
             else token in self.src
         return found
+
+    def finds(self, name: str) -> bool:
+        """Whether :data:`PATTERNS` ``[name]`` matches somewhere in the text, remembered (a test like
+        :meth:`has`, for a pattern)."""
+        try:
+            return self._has[name]
+        except KeyError:
+            found = self._has[name] = PATTERNS[name].search(self.src) is not None
+            return found
 
     def memo_get(self, key, compute):
         """``memo[key]``, computing and storing it on first use."""

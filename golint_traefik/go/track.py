@@ -19,13 +19,13 @@ on first use).
 
 A memo value must not change after it is stored (:func:`check_sealed`, used by the tests, finds
 those that do), except in a :class:`GroupMemo`, whose entries all read as one.  An entry stored
-without a miss before it, or as an empty container, is charged with every frame from the innermost
-file's rules up (a superset of what computed it).
+without a miss before it is charged with every frame from the innermost file's rules up (a superset
+of what computed it).
 """
 
 from __future__ import annotations
 
-from golint_traefik.go.source import GoFile, GoPackage, head_from_text, parser
+from golint_traefik.go.source import PATTERNS, GoFile, GoPackage, head_from_text, parser
 
 class Frame:
     """The reads of one file's rules (``owner``) or of one memo entry's build (``key``)."""
@@ -115,9 +115,7 @@ class TrackedMemo(dict):
                 for above in _STACK[i + 1:]:
                     frame.merge(above)
                 del _STACK[i:]
-                if self.sizes[key] == 0:  # an empty container, filled after it is stored
-                    frame = _writers()
-                elif not frame.reads and not frame.facts:  # most entries: read nothing but a file
+                if not frame.reads and not frame.facts:  # most entries: read nothing but a file
                     if not frame.full:
                         frame = None
                     elif len(frame.full) == 1:
@@ -309,6 +307,15 @@ class TrackedGoFile(GoFile):
             top.facts[(self, ("has", token))] = found
         return found
 
+    def finds(self, name: str) -> bool:
+        found = self._has.get(name)
+        if found is None:
+            found = _quietly(self, GoFile.finds, name)
+        top = _STACK[-1]
+        if top.owner is not self:
+            top.facts[(self, ("finds", name))] = found
+        return found
+
     # Derived from the tree or the text: a read of either.
     _line_starts = _full_property("_line_starts")
     top = _full_property("top")
@@ -322,11 +329,14 @@ class TrackedGoFile(GoFile):
     used_imports = _fact_property("used_imports")
 
     def fact(self, fact) -> object:
-        """The value of ``fact`` (``"pkg"``, ``"imp"`` or ``("has", word)``), read without recording."""
+        """The value of ``fact`` (``"pkg"``, ``"imp"``, ``("has", word)`` or ``("finds", pattern name)``),
+        read without recording; None for a pattern unknown here."""
         if fact == "pkg":
             return _quietly(self, lambda f: f.package_name)
         if fact == "imp":
             return _quietly(self, lambda f: f._import_specs)
+        if fact[0] == "finds":
+            return _quietly(self, TrackedGoFile.finds, fact[1]) if fact[1] in PATTERNS else None
         return _quietly(self, TrackedGoFile.has, fact[1])
 
 
@@ -374,17 +384,25 @@ class TrackedPackage(GoPackage):
 #   owners  the frame of each file's rules
 #   frames  [owner file or -1, files read in full, [file, fact] read, frames read], one per frame
 #           the files' frames reach
-#   facts   per file, {fact: value} of its facts that were read ("pkg", "imp", "h:<word>")
+#   facts   per file, {fact: value} of its facts that were read ("pkg", "imp", "h:<word>", "r:<pattern name>")
 # A frame is dirty after an edit when its owner changed, it read a changed file in full, or a fact
 # that changed; so is every frame that read a dirty one.  A file whose frame is clean keeps its findings.
 
 
 def _fact_key(fact) -> str:
-    return fact if isinstance(fact, str) else "h:" + fact[1].decode("latin-1")
+    if isinstance(fact, str):
+        return fact
+    if fact[0] == "has":
+        return "h:" + fact[1].decode("latin-1")
+    return "r:" + fact[1]
 
 
 def _fact_of(key: str):
-    return ("has", key[2:].encode("latin-1")) if key.startswith("h:") else key
+    if key.startswith("h:"):
+        return ("has", key[2:].encode("latin-1"))
+    if key.startswith("r:"):
+        return ("finds", key[2:])
+    return key
 
 
 def _fact_json(value):
