@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from golint_traefik.go.source import PATTERNS, GoFile, GoPackage, head_from_text, parser
 
+
 class Frame:
     """The reads of one file's rules (``owner``) or of one memo entry's build (``key``)."""
 
@@ -362,7 +363,7 @@ class TrackedPackage(GoPackage):
                 continue
             seen.add(id(fr))
             todo.extend(r for r in fr.reads if r is not None)
-            fr.owner = None
+            fr.owner = fr.key = None
             fr.full.clear()
             fr.facts.clear()
             fr.reads.clear()
