@@ -299,23 +299,21 @@ class TrackedGoFile(GoFile):
         # Not a read of its own: whoever holds a node of this file read its tree to get it.
         return self._src[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
-    def has(self, token: bytes) -> bool:
-        found = self._has.get(token)
+    def _probe(self, kind: str, arg, compute) -> bool:
+        """:meth:`has` or :meth:`finds` (``compute``), recorded as a fact."""
+        found = self._has.get(arg)
         if found is None:
-            found = _quietly(self, GoFile.has, token)
+            found = _quietly(self, compute, arg)
         top = _STACK[-1]
         if top.owner is not self:
-            top.facts[(self, ("has", token))] = found
+            top.facts[(self, (kind, arg))] = found
         return found
 
+    def has(self, token: bytes) -> bool:
+        return self._probe("has", token, GoFile.has)
+
     def finds(self, name: str) -> bool:
-        found = self._has.get(name)
-        if found is None:
-            found = _quietly(self, GoFile.finds, name)
-        top = _STACK[-1]
-        if top.owner is not self:
-            top.facts[(self, ("finds", name))] = found
-        return found
+        return self._probe("finds", name, GoFile.finds)
 
     # Derived from the tree or the text: a read of either.
     _line_starts = _full_property("_line_starts")
