@@ -335,16 +335,18 @@ class Cache:
                     continue
                 with open(path, "rb") as fh:  # the stat differs (or was racy): the content decides
                     if st.st_size != size or digest(fh.read()) != content:
-                        if changed is not None and "inc" in doc:
-                            changed.append(doc)
+                        if changed is not None:
+                            inc = self._records(key, doc)
+                            if inc is not None:
+                                changed.append({**doc, "inc": inc})
                         return None
                 stale = True
             findings = [decode_finding(f) for f in doc["findings"]]
-            extra, inc = doc.get("extra"), doc.get("inc")
+            extra = doc.get("extra")
         except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is not used
             return None
         if stale:  # same contents, new stats: remember them so that the next run need not hash
-            self.store(key, stats, findings, extra, inc)
+            self.store(key, stats, findings, extra)
         return findings, extra
 
     def store(self, key: str, files: list[tuple[str, os.stat_result, str]], findings: list[Finding],
@@ -361,12 +363,37 @@ class Cache:
             }
             if extra is not None:
                 doc["extra"] = extra
-            if inc is not None:
-                doc["inc"] = inc
             body = json.dumps(doc, separators=(",", ":")).encode()  # ASCII (\uXXXX escapes) round-trips surrogate-escaped paths
+            if inc is not None:  # first: an entry is never newer than its records
+                self._write(key + ".inc", {"for": _contents(key, doc["files"]), "inc": inc})
             _write_atomic(self._path(key), f"{FORMAT} {digest(body)}\n".encode() + body)
         except (OSError, TypeError, ValueError, UnicodeError):
             pass  # a cache that cannot be written only costs time
+
+    # What each Go file read of the others (engine.py, go/track.py) is kept beside the entry, in
+    # KEY.inc: a hit never reads it, only an entry whose files changed since.  It names the contents
+    # it was recorded for, so that it goes with its entry (whose stats may be refreshed) and no other.
+
+    def _write(self, name: str, doc) -> None:
+        body = json.dumps(doc, separators=(",", ":")).encode()
+        _write_atomic(self._path(name), f"{FORMAT} {digest(body)}\n".encode() + body)
+
+    def _records(self, key: str, doc) -> object:
+        """The records kept beside the entry ``doc`` of ``key`` (unchecked JSON), or None."""
+        try:
+            with open(self._path(key + ".inc"), "rb") as fh:
+                header, _, body = fh.read().partition(b"\n")
+            if header != f"{FORMAT} {digest(body)}".encode():
+                return None
+            rec = json.loads(body)
+            return rec["inc"] if rec["for"] == _contents(key, doc["files"]) else None
+        except Exception:  # noqa: BLE001 - whatever is wrong with it, it is not used
+            return None
+
+
+def _contents(key: str, files) -> str:
+    """A digest of an entry's key and its files' content digests (not their stats)."""
+    return digest(json.dumps([key, [f[3] for f in files]]).encode())
 
 
 def _write_atomic(path: str, data: bytes) -> None:

@@ -184,7 +184,7 @@ def test_damaged_records_are_not_trusted(shop, tmp_path, damage):
     run([], s, cwd=str(shop))
     from golint_traefik import cache as cachemod
 
-    (entry,) = [p for p in cache_dir.rglob("*") if p.is_file() and p.parent.name.startswith("v1-")]
+    (entry,) = [p for p in cache_dir.rglob("*.inc")]
     header, body = entry.read_bytes().split(b"\n", 1)
     doc = json.loads(body)
     inc = doc["inc"]
@@ -289,3 +289,25 @@ def test_the_head_from_the_text_is_the_tree_s_on_every_fixture():
         assert head == (f.package_name, f._import_specs), p
         checked += 1
     assert checked > 100
+
+
+def test_records_are_read_only_for_an_edit_and_survive_a_touch(tmp_path, parses, monkeypatch):
+    """They live beside the entry (KEY.inc): a hit never reads them, and a touched file (new mtime,
+    same content: the entry's stats are refreshed) leaves them valid."""
+    from golint_traefik import cache as cachemod
+
+    root = tmp_path / "proj"
+    write(root / "tables", {f"t{n}.go": PLAIN.format(n=n, m=(n + 1) % 4) for n in range(4)})
+    s = settings(str(tmp_path / "cache"))
+    run([], s, cwd=str(root))
+    reads: list[str] = []
+    real = cachemod.Cache._records
+    monkeypatch.setattr(cachemod.Cache, "_records", lambda self, key, doc: reads.append(key) or real(self, key, doc))
+    os.utime(root / "tables" / "t1.go", ns=(1, 1))
+    run([], s, cwd=str(root))
+    assert reads == []
+    (root / "tables" / "t2.go").write_text(PLAIN.format(n=2, m=0) + "\n// edited\n")
+    parses.clear()
+    edited = run([], s, cwd=str(root)).findings
+    assert len(reads) == 1 and parses == ["t2.go"]
+    assert edited == full(root)
