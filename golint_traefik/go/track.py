@@ -193,6 +193,13 @@ def _quietly(f, compute, *args):
         _STACK.pop()
 
 
+def _note(f, fact, value) -> None:
+    """Record that the frame on top read ``fact`` of ``f`` (unless it is ``f``'s own)."""
+    top = _STACK[-1]
+    if top.owner is not f:
+        top.facts[(f, fact)] = value
+
+
 def _full_property(name: str):
     compute = getattr(GoFile, name).func
 
@@ -219,9 +226,7 @@ def _fact_property(name: str):
             value = c[name]
         except KeyError:
             value = c[name] = _quietly(self, compute)
-        top = _STACK[-1]
-        if top.owner is not self:
-            top.facts[(self, "imp")] = c["_import_specs"]
+        _note(self, "imp", c["_import_specs"])
         return value
 
     return property(get)
@@ -243,9 +248,7 @@ def _head_property(name: str, fact: str):
                 value = c[name]
             else:
                 value = c[name] = _quietly(self, compute)
-        top = _STACK[-1]
-        if top.owner is not self:
-            top.facts[(self, fact)] = value
+        _note(self, fact, value)
         return value
 
     return property(get)
@@ -304,9 +307,7 @@ class TrackedGoFile(GoFile):
         found = self._has.get(arg)
         if found is None:
             found = _quietly(self, compute, arg)
-        top = _STACK[-1]
-        if top.owner is not self:
-            top.facts[(self, (kind, arg))] = found
+        _note(self, (kind, arg), found)
         return found
 
     def has(self, token: bytes) -> bool:
