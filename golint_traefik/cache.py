@@ -312,8 +312,8 @@ class Cache:
 
         ``extra`` is the JSON data stored with the findings (None when there is none); the caller
         checks its shape, since an entry is not trusted.  When the entry is for these files but a
-        content differs, the entry's document is appended to ``changed`` (for the records of an
-        incremental analysis; unchecked as well).
+        content differs, the entry's document is appended to ``changed`` with its records (``KEY.inc``)
+        as ``"inc"``, when it has records (for an incremental analysis; unchecked as well).
         """
         try:
             with open(self._path(key), "rb") as fh:

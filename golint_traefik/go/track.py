@@ -7,13 +7,15 @@ most of a second.  Instead, while a package is analysed with the cache on, every
 file is recorded per file:
 
 * a *full* read: the file's tree, text or anything derived from them;
-* a *fact*: the file's package clause, its imports, or whether its text holds a word
-  (``has``); these are compared again after an edit, and equal means unaffected.
+* a *fact*: the file's package clause, its imports, or whether its text holds a word (``has``)
+  or a named pattern (``finds``); these are compared again after an edit, and equal means
+  unaffected.
 
 Reads made while a memoised package fact is built are the fact's own (its build is a frame of its
-own); a file that reads the memo entry later depends on them too.  When one file of a package
-changes, the cache entry holds each file's findings and reads: a file is analysed again only if it
-read the edited file in full, or read one of its facts and that fact changed.  Everything else is
+own); a file that reads the memo entry later depends on them too.  The package's cache entry holds
+each file's findings, and its reads are kept beside it.  When one file of the package changes, a
+file is analysed again only if it read the edited file in full, or read one of its facts and that
+fact changed.  Everything else is
 reused, and the other files are parsed only if an analysis needs them (:class:`TrackedGoFile` parses
 on first use).
 
@@ -216,39 +218,24 @@ def _full_property(name: str):
     return property(get)
 
 
-def _fact_property(name: str):
-    """``imports``, ``dot_imports`` or ``used_imports``: a read of the ``imp`` fact."""
+def _fact_property(name: str, fact: str, from_text: bool = False):
+    """A property read as the ``pkg`` fact (``package_name``) or the ``imp`` fact (the imports);
+    ``from_text``: the head is read from the text while the file is not parsed."""
     compute = getattr(GoFile, name).func
+    source = "package_name" if fact == "pkg" else "_import_specs"
 
     def get(self):
         c = self._c
         try:
             value = c[name]
         except KeyError:
-            value = c[name] = _quietly(self, compute)
-        _note(self, "imp", c["_import_specs"])
-        return value
-
-    return property(get)
-
-
-def _head_property(name: str, fact: str):
-    """``package_name`` or ``_import_specs`` (the ``pkg`` and ``imp`` facts): read from the text while
-    the file is not parsed."""
-    compute = getattr(GoFile, name).func
-
-    def get(self):
-        c = self._c
-        try:
-            value = c[name]
-        except KeyError:
-            head = head_from_text(self._src) if self._tree is None else None
+            head = head_from_text(self._src) if from_text and self._tree is None else None
             if head is not None:
                 c["package_name"], c["_import_specs"] = head
                 value = c[name]
             else:
                 value = c[name] = _quietly(self, compute)
-        _note(self, fact, value)
+        _note(self, fact, c[source])
         return value
 
     return property(get)
@@ -322,11 +309,11 @@ class TrackedGoFile(GoFile):
     top_by_type = _full_property("top_by_type")
     _head = _full_property("_head")
     # Facts: compared again after an edit.
-    package_name = _head_property("package_name", "pkg")
-    _import_specs = _head_property("_import_specs", "imp")
-    imports = _fact_property("imports")
-    dot_imports = _fact_property("dot_imports")
-    used_imports = _fact_property("used_imports")
+    package_name = _fact_property("package_name", "pkg", from_text=True)
+    _import_specs = _fact_property("_import_specs", "imp", from_text=True)
+    imports = _fact_property("imports", "imp")
+    dot_imports = _fact_property("dot_imports", "imp")
+    used_imports = _fact_property("used_imports", "imp")
 
     def fact(self, fact) -> object:
         """The value of ``fact`` (``"pkg"``, ``"imp"``, ``("has", word)`` or ``("finds", pattern name)``),
