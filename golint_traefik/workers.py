@@ -12,6 +12,11 @@ Its task is split into single items, tried again one by one in a new worker; an 
 its worker on its own gets the result ``on_crash`` makes for it (an internal-error finding), and
 the others their normal results.
 
+A worker may also *retire* (:func:`retire`): it sends the result of its task and leaves, and a new
+worker, forked from the parent, takes the tasks still to come.  The engine's workers keep the trees
+they parse and retire once they hold enough: the system takes a process's memory back whole, far
+faster than the trees are freed one node at a time.
+
 Without ``fork`` (Windows) :func:`start` gives None, and :func:`run_tasks` runs the tasks on a
 ``concurrent.futures`` process pool.
 """
@@ -27,13 +32,23 @@ from typing import Callable
 _LEN = struct.Struct("<Q")
 _FORK = hasattr(os, "fork")
 KILL_AFTER_S = 5.0  # how long an interrupted worker may take to leave
+_RETIRE = [False]
 
 
-def start(jobs: int, warm_up: Callable | None = None, args: tuple = (), wait: bool = True) -> Pool | None:
+def retire() -> None:
+    """Called by a task function in a worker: the worker leaves once it has sent this task's result,
+    without freeing anything, and a new worker takes the tasks still to come.  For a task function
+    that keeps what it built for the system to take back whole at the exit (see engine.HOLD_BYTES)."""
+    _RETIRE[0] = True
+
+
+def start(jobs: int, warm_up: Callable | None = None, args: tuple = (), wait: bool = True,
+          prime: Callable | None = None) -> Pool | None:
     """A pool of ``jobs`` workers, forked now, each running ``warm_up(*args)`` first; None where
     processes cannot be forked.  ``wait=False``, for a caller about to end its process: the pool
-    does not wait for its workers to finish leaving (see :meth:`Pool.close`)."""
-    return Pool(jobs, warm_up, args, wait) if _FORK else None
+    does not wait for its workers to finish leaving (see :meth:`Pool.close`).  ``prime(*args)`` runs
+    in this process before it forks a worker to replace one that retired (see :func:`retire`)."""
+    return Pool(jobs, warm_up, args, wait, prime) if _FORK else None
 
 
 def run_tasks(fn: Callable, tasks: list[list], jobs: int, args: tuple = (),
@@ -72,10 +87,11 @@ class _Worker:
 class Pool:
     """Forked worker processes; :meth:`run` once, then :meth:`close` (which ``run`` needs not)."""
 
-    def __init__(self, jobs: int, warm_up: Callable | None = None, args: tuple = (), wait: bool = True):
+    def __init__(self, jobs: int, warm_up: Callable | None = None, args: tuple = (), wait: bool = True,
+                 prime: Callable | None = None):
         import selectors
 
-        self.warm_up, self.warm_args, self.wait = warm_up, args, wait
+        self.warm_up, self.warm_args, self.wait, self.prime = warm_up, args, wait, prime
         self.workers: dict[int, _Worker] = {}  # by the file descriptor its results arrive on
         self.leaving: list[int] = []  # workers told to stop, not waited for yet
         self.sel = selectors.DefaultSelector()
@@ -103,12 +119,19 @@ class Pool:
                 w = self.workers[key.fd]
                 reply = _read_message(w.results_r)
                 if reply is not None:
-                    ok, value = reply
+                    ok, value, retiring = reply
                     if not ok:  # fn raised: an error of the analysis, not of the item
                         raise RuntimeError(f"worker process failed:\n{value}")
                     results.extend(value)
                     w.task = None
-                    self._give(w, pending, fn, args)
+                    if not retiring:
+                        self._give(w, pending, fn, args)
+                        continue
+                    self._forget(w)  # it retires (see retire): a new worker takes its place
+                    self.leaving.append(w.pid)
+                    if pending:
+                        self._prime()
+                        self._give(self._fork(), pending, fn, args)
                     continue
                 # The worker left: told to, or it died (its pipe closed before a whole reply came).
                 if w.task is None:  # told to (or it died between tasks: its next task is pending)
@@ -125,6 +148,16 @@ class Pool:
                 if pending:
                     self._give(self._fork(), pending, fn, args)
         return results
+
+    def _prime(self) -> None:
+        """Run ``prime`` here, once, before the first worker forked to replace one that retired: what
+        it imports, every later worker has from the start instead of importing it again."""
+        prime, self.prime = self.prime, None
+        if prime is not None:
+            try:
+                prime(*self.warm_args)
+            except Exception:  # noqa: BLE001 - only a head start, as a failed warm-up is
+                pass
 
     def _give(self, w: _Worker, pending: list, fn: Callable, args: tuple) -> None:
         """Send ``w`` its next task, or tell it to leave when none is left."""
@@ -223,6 +256,7 @@ class Pool:
 
     # ------------------------------------------------------------- worker side
     def _serve(self, tasks_r: int, results_w: int) -> None:
+        _RETIRE[0] = False
         if self.warm_up is not None:
             try:
                 self.warm_up(*self.warm_args)
@@ -231,19 +265,21 @@ class Pool:
         while True:
             message = _read_message(tasks_r)
             if message is None:  # told to stop, or the parent is gone
-                # Nothing left to say: closed now, the ends of the pipes a reader of this run's
-                # output waits on do not wait for the system to take back this process's memory.
-                os.close(results_w)
-                os.closerange(0, 3)
-                return
+                break
             fn, task, args = message
             try:
-                reply = (True, fn(task, *args))
+                reply = (True, fn(task, *args), _RETIRE[0])
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
                 import traceback
 
-                reply = (False, "".join(traceback.format_exception(exc)))
+                reply = (False, "".join(traceback.format_exception(exc)), False)
             _write_message(results_w, reply)
+            if reply[2]:  # retiring: the parent gives its next task to a new worker
+                break
+        # Nothing left to say: closed now, the ends of the pipes a reader of this run's output waits
+        # on do not wait for the system to take back this process's memory.
+        os.close(results_w)
+        os.closerange(0, 3)
 
 
 def _write_message(fd: int, value) -> None:

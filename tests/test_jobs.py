@@ -65,6 +65,39 @@ def test_every_jobs_value_gives_the_same_findings(big, pools):
     assert pools == [2, 3, engine.jobs_default()] if engine.jobs_default() > 1 else pools == [2, 3]
 
 
+@pytest.fixture
+def forks(monkeypatch):
+    """Counts the workers forked, replacements included."""
+    forked: list[int] = []
+    real = workers.Pool._fork
+
+    def counting(self):
+        w = real(self)
+        forked.append(w.pid)
+        return w
+
+    monkeypatch.setattr(workers.Pool, "_fork", counting)
+    return forked
+
+
+@pytest.mark.parametrize("hold", [0, 64 * 1024, 1 << 40])
+def test_workers_that_retire_holding_their_trees_give_the_same_findings(big, forks, monkeypatch, tmp_path, hold):
+    """A worker keeps the trees it parsed until they hold engine.HOLD_BYTES of source, then retires
+    (the system frees its memory whole) and a new worker takes the next batches."""
+    reference = run([], settings(jobs=1), cwd=str(big))
+    monkeypatch.setattr(engine, "HOLD_BYTES", hold)  # read by the workers, forked after this
+    result = run([], settings(jobs=2), cwd=str(big))
+    assert result.findings == reference.findings
+    assert (result.files_checked, result.internal_errors) == (reference.files_checked, reference.internal_errors)
+    if hold == 1 << 40:
+        assert len(forks) == 2  # nobody held enough to retire
+    else:
+        assert len(forks) > 2
+    cache_dir = str(tmp_path / "cache")
+    assert run([], settings(jobs=2, cache_dir=cache_dir), cwd=str(big)).findings == reference.findings  # filling
+    assert run([], settings(jobs=2, cache_dir=cache_dir), cwd=str(big)).findings == reference.findings  # read
+
+
 def test_jobs_and_cache_together(big, tmp_path, pools):
     reference = run([], settings(jobs=1), cwd=str(big)).findings
     cache_dir = str(tmp_path / "cache")

@@ -106,6 +106,47 @@ def test_workers_start_before_their_tasks_and_warm_up_first(tmp_path):
     assert no_children_left()
 
 
+def retires_on(items, retiring=()):
+    if any(i in retiring for i in items):
+        workers.retire()
+    return [(i, os.getpid()) for i in items]
+
+
+def test_a_worker_that_retires_is_replaced_and_every_task_is_done_once(tmp_path):
+    marker = tmp_path / "warm"
+    primed: list[int] = []
+    pool = workers.start(2, warm, (marker,), prime=lambda m: primed.append(os.getpid()))
+    try:
+        results = pool.run(retires_on, [[i] for i in range(12)], ({1, 2, 6},))
+        leaving = len(pool.leaving)
+    finally:
+        pool.close()
+    assert sorted(i for i, _ in results) == list(range(12))
+    by_pid: dict[int, list[int]] = {}
+    for i, pid in results:
+        by_pid.setdefault(pid, []).append(i)
+    for items in by_pid.values():  # a worker that retired ran nothing after: its next task went to a new one
+        assert not any(i in {1, 2, 6} for i in items[:-1])
+    assert len(by_pid) >= 4  # the two first, and a new one for each of 1 and 2 (with tasks still to come)
+    assert leaving >= 3  # the three that retired left on their own
+    assert set(marker.read_text().split()) >= {str(pid) for pid in by_pid}  # the new ones warmed up too
+    assert primed == [os.getpid()]  # in this process, once, before the first new worker
+    assert no_children_left()
+
+
+def test_a_worker_retiring_on_its_last_task_needs_no_replacement(tmp_path):
+    primed: list[int] = []
+    pool = workers.start(1, prime=lambda: primed.append(1))
+    pid = next(iter(pool.workers.values())).pid
+    try:
+        assert pool.run(retires_on, [[0], [1]], ({1},)) == [(0, pid), (1, pid)]
+        assert pool.leaving == [pid]
+    finally:
+        pool.close()
+    assert primed == []
+    assert no_children_left()
+
+
 def test_closing_a_pool_that_never_ran_stops_its_workers(tmp_path):
     pool = workers.start(2, warm, (tmp_path / "warm",))
     pool.close()

@@ -212,6 +212,10 @@ class GoFile:
         self.memo: dict = {}
         self._has: dict[bytes, bool] = {}
 
+    def size(self) -> int:
+        """Bytes of source (what a worker counts of the trees it holds: see engine.HOLD_BYTES)."""
+        return len(self.src)
+
     def has(self, token: bytes) -> bool:
         """``token in src``, remembered: rules test the same few words (``go ``, ``Lock()``, ``net/http``)
         before any tree work, and each test scans the whole file."""

@@ -285,6 +285,9 @@ class TrackedGoFile(GoFile):
             root = self._root = self.tree.root_node
         return root
 
+    def size(self) -> int:
+        return len(self._src)  # not a read: no finding depends on it
+
     def text(self, node) -> str:
         # Not a read of its own: whoever holds a node of this file read its tree to get it.
         return self._src[node.start_byte : node.end_byte].decode("utf-8", "replace")
