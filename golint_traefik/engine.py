@@ -971,12 +971,15 @@ _KEPT: list = []  # in a worker: the trees of the packages it analysed, freed by
 def _start_go_workers(jobs: int, settings: Settings, wait: bool):
     """``jobs`` Go workers (see workers.start), each importing what the analysis needs as it starts,
     while this process goes on.  With more workers than cores those imports would queue for the
-    cores: this process imports once, first, and the workers inherit it."""
+    cores: this process imports once, first, and the workers inherit it.  Otherwise it imports
+    before it forks the first worker to replace one that retired (see HOLD_BYTES), which then starts
+    ready, as every later one does."""
     from golint_traefik import workers
 
     if jobs > jobs_default():
         _import_go_analysis(settings)
-    return workers.start(jobs, _warm_go_worker, (settings,), wait, _import_go_analysis)
+        return workers.start(jobs, _warm_go_worker, (settings,), wait)
+    return workers.start(jobs, _warm_go_worker, (settings,), wait, prime=_import_go_analysis)
 
 
 def _warm_go_worker(settings: Settings) -> None:
@@ -984,7 +987,7 @@ def _warm_go_worker(settings: Settings) -> None:
     finds the files."""
     global _IN_WORKER
     _IN_WORKER = True
-    _KEPT.clear()  # a worker forked to replace one that left starts with nothing held
+    _KEPT.clear()  # a worker forked to replace one that retired starts with nothing held
     _HELD[0] = 0
     _import_go_analysis(settings)
 

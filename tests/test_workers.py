@@ -134,7 +134,7 @@ def test_a_worker_that_retires_is_replaced_and_every_task_is_done_once(tmp_path)
     assert no_children_left()
 
 
-def test_a_worker_retiring_on_its_last_task_needs_no_replacement(tmp_path):
+def test_a_worker_retiring_on_its_last_task_needs_no_replacement():
     primed: list[int] = []
     pool = workers.start(1, prime=lambda: primed.append(1))
     pid = next(iter(pool.workers.values())).pid
@@ -245,7 +245,8 @@ def test_workers_start_early_without_a_cache_and_at_the_first_misses_with_one(tm
 
 def test_with_more_workers_than_cores_the_main_process_imports_once_for_all(tmp_path, monkeypatch):
     """Workers' own imports would queue for the cores: past one worker per core, the main process
-    imports first and the workers inherit it (each still warms up, finding everything there)."""
+    imports first and the workers inherit it (each still warms up, finding everything there).  With
+    one worker per core it imports only before forking a worker to replace one that retired."""
     root = make_big_tree(tmp_path / "big")
     reference = engine.run([], settings(jobs=1), cwd=str(root)).findings
     in_main: list[int] = []
@@ -258,7 +259,11 @@ def test_with_more_workers_than_cores_the_main_process_imports_once_for_all(tmp_
     monkeypatch.setattr(engine, "_import_go_analysis", recording)
     cores = engine.jobs_default()
     assert engine.run([], settings(jobs=cores), cwd=str(root)).findings == reference
-    assert in_main == []  # one worker per core (or, on one core, no worker): no import here
+    assert in_main == []  # one worker per core (or, on one core, no worker), none retiring: no import here
     assert engine.run([], settings(jobs=cores + 2), cwd=str(root)).findings == reference
-    assert in_main[-1:] == [os.getpid()]
+    assert in_main == [os.getpid()]
+    monkeypatch.setattr(engine, "HOLD_BYTES", 0)  # every worker retires after each task
+    in_main.clear()
+    assert engine.run([], settings(jobs=2), cwd=str(root)).findings == reference
+    assert in_main == [os.getpid()]  # once, for all the workers that replaced others
     assert no_children_left()
