@@ -189,16 +189,37 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _real_file(path: str, real_dirs: dict[str, str]) -> str:
-    """``os.path.realpath(path)`` for a file, resolving each directory once: pre-commit names many
-    files of few directories, and realpath checks every component of every path."""
-    if os.path.islink(path):
+def _real_dir(directory: str, known: dict[str, str]) -> str:
+    """``os.path.realpath(directory)`` for an absolute, normalised path, built from its parent's: one
+    ``lstat`` per directory not seen before, where realpath checks every component of every path
+    (pre-commit names thousands of files of a few hundred directories)."""
+    real = known.get(directory)
+    if real is not None:
+        return real
+    chain = []  # the directory and its ancestors not known yet, innermost first
+    d = directory
+    while d not in known:
+        parent = os.path.dirname(d)
+        if parent == d:  # the root
+            known[d] = d
+            break
+        chain.append(d)
+        d = parent
+    for d in reversed(chain):
+        try:
+            link = stat.S_ISLNK(os.lstat(d).st_mode)
+        except OSError:
+            link = True  # realpath decides
+        known[d] = os.path.realpath(d) if link else os.path.join(known[os.path.dirname(d)], os.path.basename(d))
+    return known[directory]
+
+
+def _real_file(path: str, mode: int, known: dict[str, str]) -> str:
+    """``os.path.realpath(path)`` for a file whose ``lstat`` gave ``mode`` (see :func:`_real_dir`)."""
+    if stat.S_ISLNK(mode):
         return os.path.realpath(path)
     directory, name = os.path.split(path)
-    real = real_dirs.get(directory)
-    if real is None:
-        real = real_dirs[directory] = os.path.realpath(directory)
-    return os.path.join(real, name)
+    return os.path.join(_real_dir(directory, known), name)
 
 
 _NAME = operator.attrgetter("name")
@@ -236,13 +257,15 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
 
     for raw in paths:
         p = os.path.abspath(os.path.join(cwd, raw))
-        if not os.path.lexists(p):
+        try:
+            mode = os.lstat(p).st_mode  # one system call for the many files pre-commit names
+        except OSError:
             problems.append(engine_finding("E002", Span(display_path(p, cwd), 1, 1, 1, 1), f"no such file or directory: {raw}"))
             continue
         if settings.force_exclude and skip.match(p):
             continue
-        if not os.path.isdir(p):
-            add(p, _real_file(p, real_dirs))
+        if not (stat.S_ISDIR(mode) or stat.S_ISLNK(mode) and os.path.isdir(p)):
+            add(p, _real_file(p, mode, real_dirs))
             continue
         root_real = os.path.realpath(p)
         visited = {root_real}
@@ -385,6 +408,8 @@ class Context:
 def find_context(paths: list[str], go_sources: list[Source], cfg_sources: list[Source], settings: Settings, cwd: str,
                  cross: bool) -> Context | None:
     """The context of the named files (see above), or None when the run needs none."""
+    if not cfg_sources:  # no configuration file named, so none named as a file
+        return None
     named_files: set[str] = set()
     starts: set[str] = set()
     named_dirs: list[str] = []
@@ -413,12 +438,9 @@ def find_context(paths: list[str], go_sources: list[Source], cfg_sources: list[S
 
     real_dirs: dict[str, str] = {}
 
-    def real(path: str) -> str:  # the real path, for files that are not symlinks themselves; realpath once per directory
+    def real(path: str) -> str:  # the real path, for files that are not symlinks themselves
         d, name = os.path.split(path)
-        r = real_dirs.get(d)
-        if r is None:
-            r = real_dirs[d] = os.path.realpath(d)
-        return os.path.join(r, name)
+        return os.path.join(_real_dir(d, real_dirs), name)
 
     named: dict[str, Source] = {}
     for s in (*cfg_sources, *go_sources):

@@ -79,6 +79,30 @@ def test_explicit_files_through_symlinks_are_one_file(tmp_path):
     assert found(tmp_path, ["linked/a.go"]) == ["linked/a.go"]
 
 
+def test_real_directories_resolved_from_their_parents_agree_with_realpath(tmp_path):
+    """engine._real_dir builds a directory's real path from its parent's (one lstat each): links at
+    any depth, relative links, links to links and a dangling link resolve as realpath does."""
+    from golint_traefik.engine import _real_dir
+
+    make(tmp_path, "top/mid/deep/a.go", "other/x/b.go")
+    try:
+        os.symlink(tmp_path / "top" / "mid", tmp_path / "other" / "to-mid")  # absolute
+        os.symlink("../../top", tmp_path / "other" / "x" / "up")  # relative
+        os.symlink("to-mid", tmp_path / "other" / "again")  # a link to a link
+        os.symlink(tmp_path / "nowhere", tmp_path / "other" / "dangling")
+    except (OSError, NotImplementedError):
+        pytest.skip("no symlinks here")
+    dirs = ["top/mid/deep", "other/to-mid/deep", "other/x/up/mid/deep", "other/again/deep", "other/again",
+            "other/x", "other/dangling", "other/dangling/below", "top"]
+    known: dict[str, str] = {}
+    for d in dirs:
+        path = os.path.abspath(tmp_path / d)
+        assert _real_dir(path, known) == os.path.realpath(path), d
+    names = ["top/mid/deep/a.go", "other/to-mid/deep/a.go", "other/x/up/mid/deep/a.go", "other/again/deep/a.go"]
+    assert found(tmp_path, names) == ["top/mid/deep/a.go"]
+    assert found(tmp_path, ["other/again"]) == ["other/again/deep/a.go"]  # a named link to a directory: walked
+
+
 def test_missing_path_is_e002(tmp_path):
     sources, problems = discover(["nope.go"], settings(), str(tmp_path))
     assert sources == [] and [(p.rule_id, p.path) for p in problems] == [("E002", "nope.go")]
