@@ -800,7 +800,7 @@ def _unit_key(cache, settings: Settings, kind: str, unit: list[Source], *extra) 
 def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]], settings: Settings, cache,
                cross: bool = False, keep: list | None = None) -> list:
     """Analyse Go packages (index, cache key, Go version, files); returns (index, findings, internal errors, XS facts).
-    ``keep`` receives the trees of the last package (see :func:`run`)."""
+    ``keep`` receives the trees of the last package (see :func:`run`); a worker keeps more (see HOLD_BYTES)."""
     out = []
     # The analysis allocates many small objects (tree nodes, facts) and frees them per package; Python's
     # default collector thresholds would run full collections over them again and again.
@@ -827,10 +827,12 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
 
 
 # A worker process does not free the trees of the packages it analyses: it keeps them until they
-# hold HOLD_BYTES of source (about 35 times that in memory), then leaves after its task, and the
-# system takes its memory back whole.  Freeing a tree walks it node by node, and once its package is
-# done a tree is no longer in the processor's cache: on the standard library that walk took 0.6 s of
-# CPU, the exits take a tenth of it.
+# hold HOLD_BYTES of source (about 35 times that in memory; later packages of the batch are freed),
+# then retires after its task (workers.retire), and the system takes its memory back whole.  Freeing
+# a tree walks it node by node, and once its package is done a tree is no longer in the processor's
+# cache: on the standard library that walk took 0.63 s of CPU in one process, and the exits take a
+# fifth of it.  The new workers' fresh pages give part of the saving back as system time (README,
+# Performance).
 HOLD_BYTES = 4_000_000
 _HELD = [0]  # bytes of source held by this worker (in _KEPT)
 
