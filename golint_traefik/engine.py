@@ -807,10 +807,13 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 50_000), max(threshold[1], 50), max(threshold[2], 100))
     hold = keep is None and _IN_WORKER  # see HOLD_BYTES
+    # A task that finds this worker past its budget was given to it because too little was left to
+    # be worth a new worker (see run_go): it keeps those trees too.
+    over = hold and _HELD[0] >= HOLD_BYTES
     try:
         for i, item in enumerate(batch):
             if hold:
-                kept = _KEPT if _HELD[0] < HOLD_BYTES else None
+                kept = _KEPT if over or _HELD[0] < HOLD_BYTES else None
             else:
                 kept = keep if i == len(batch) - 1 else None
             before = len(_KEPT)
@@ -832,7 +835,9 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
 # a tree walks it node by node, and once its package is done a tree is no longer in the processor's
 # cache: on the standard library that walk took 0.63 s of CPU in one process, and the exits take a
 # fifth of it.  The new workers' fresh pages give part of the saving back as system time (README,
-# Performance).
+# Performance).  A new worker costs a fork and a warm-up (the first, the main process's imports):
+# when no more than HOLD_BYTES of source is left to hand out, the worker stays and keeps the rest
+# too, so that a worker never holds much more than twice HOLD_BYTES.
 HOLD_BYTES = 4_000_000
 _HELD = [0]  # bytes of source held by this worker (in _KEPT)
 
@@ -976,8 +981,10 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
         if pool is None:  # no fork on this platform
             done = workers.run_tasks(_go_worker, batches, jobs, args)
         else:
+            size = {item[0]: n for item, n in zip(todo, sizes)}
             try:
-                done = pool.run(_go_worker, batches, args, on_crash=_crashed_unit)
+                done = pool.run(_go_worker, batches, args, on_crash=_crashed_unit,
+                                weights=[sum(size[item[0]] for item in b) for b in batches], replace_above=HOLD_BYTES)
             finally:
                 if own:
                     pool.close()

@@ -12,10 +12,11 @@ Its task is split into single items, tried again one by one in a new worker; an 
 its worker on its own gets the result ``on_crash`` makes for it (an internal-error finding), and
 the others their normal results.
 
-A worker may also *retire* (:func:`retire`): it sends the result of its task and leaves, and a new
-worker, forked from the parent, takes the tasks still to come.  The engine's workers keep the trees
-they parse and retire once they hold enough: the system takes a process's memory back whole, far
-faster than the trees are freed one node at a time.
+A worker may also ask to *retire* (:func:`retire`): once the parent has its task's result, it tells
+the worker to leave, and a new worker, forked from the parent, takes the tasks still to come -- if
+they weigh enough to be worth a new worker's start-up; otherwise the worker goes on with them.  The
+engine's workers keep the trees they parse and retire once they hold enough: the system takes a
+process's memory back whole, far faster than the trees are freed one node at a time.
 
 Without ``fork`` (Windows) :func:`start` gives None, and :func:`run_tasks` runs the tasks on a
 ``concurrent.futures`` process pool.
@@ -36,9 +37,11 @@ _RETIRE = [False]
 
 
 def retire() -> None:
-    """Called by a task function in a worker: the worker leaves once it has sent this task's result,
-    without freeing anything, and a new worker takes the tasks still to come.  For a task function
-    that keeps what it built for the system to take back whole at the exit (see engine.HOLD_BYTES)."""
+    """Called by a task function in a worker: once this task's result is sent, the worker is told to
+    leave, without freeing anything, and a new worker takes the tasks still to come -- unless they
+    weigh too little to be worth one (see :meth:`Pool.run`), in which case this worker is given the
+    next task as usual.  For a task function that keeps what it built for the system to take back
+    whole at the exit (see engine.HOLD_BYTES)."""
     _RETIRE[0] = True
 
 
@@ -104,12 +107,18 @@ class Pool:
 
     # ------------------------------------------------------------- parent side
     def run(self, fn: Callable, tasks: list[list], args: tuple = (),
-            on_crash: Callable[[object, str], object] | None = None) -> list:
+            on_crash: Callable[[object, str], object] | None = None,
+            weights: list[float] | None = None, replace_above: float = 0) -> list:
         """``fn(task, *args)`` for every task, the tasks handed out in order to whichever worker is
         free; the results of all tasks concatenated in the order they finish (each result must say
         which item it is for).  ``on_crash(item, reason)`` gives the result of an item whose worker
         died while analysing it alone (without it, the death is raised as RuntimeError).  The
-        workers leave when the tasks are done."""
+        workers leave when the tasks are done.
+
+        A worker that asks to retire (:func:`retire`) is replaced only while the tasks not handed out
+        yet weigh more than ``replace_above`` (``weights``: one per task; without them every task
+        weighs 1); with less left, it takes the next task itself."""
+        weight = {id(t): w for t, w in zip(tasks, weights)} if weights is not None else None
         pending = list(reversed(tasks))  # popped from the end: in the order given
         results: list = []
         for w in list(self.workers.values()):
@@ -124,14 +133,16 @@ class Pool:
                         raise RuntimeError(f"worker process failed:\n{value}")
                     results.extend(value)
                     w.task = None
-                    if not retiring:
+                    if not retiring or (sum(weight.get(id(t), 1) for t in pending) if weight is not None
+                                        else len(pending)) <= replace_above:
                         self._give(w, pending, fn, args)
                         continue
-                    self._forget(w)  # it retires (see retire): a new worker takes its place
+                    # It retires: its task pipe closed, it leaves as when told to stop, and a new
+                    # worker, forked now, takes its place.
+                    self._forget(w)
                     self.leaving.append(w.pid)
-                    if pending:
-                        self._prime()
-                        self._give(self._fork(), pending, fn, args)
+                    self._prime()
+                    self._give(self._fork(), pending, fn, args)
                     continue
                 # The worker left: told to, or it died (its pipe closed before a whole reply came).
                 if w.task is None:  # told to (or it died between tasks: its next task is pending)
@@ -256,7 +267,6 @@ class Pool:
 
     # ------------------------------------------------------------- worker side
     def _serve(self, tasks_r: int, results_w: int) -> None:
-        _RETIRE[0] = False
         if self.warm_up is not None:
             try:
                 self.warm_up(*self.warm_args)
@@ -267,6 +277,7 @@ class Pool:
             if message is None:  # told to stop, or the parent is gone
                 break
             fn, task, args = message
+            _RETIRE[0] = False
             try:
                 reply = (True, fn(task, *args), _RETIRE[0])
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
@@ -274,8 +285,6 @@ class Pool:
 
                 reply = (False, "".join(traceback.format_exception(exc)), False)
             _write_message(results_w, reply)
-            if reply[2]:  # retiring: the parent gives its next task to a new worker
-                break
         # Nothing left to say: closed now, the ends of the pipes a reader of this run's output waits
         # on do not wait for the system to take back this process's memory.
         os.close(results_w)

@@ -98,6 +98,23 @@ def test_workers_that_retire_holding_their_trees_give_the_same_findings(big, for
     assert run([], settings(jobs=2, cache_dir=cache_dir), cwd=str(big)).findings == reference.findings  # read
 
 
+def test_the_pool_knows_what_each_batch_weighs(big, monkeypatch):
+    """A worker past its budget is replaced only while more than HOLD_BYTES of source is left to hand
+    out: the pool is given each batch's bytes of source."""
+    seen: dict = {}
+    real = workers.Pool.run
+
+    def recording(self, fn, tasks, args=(), on_crash=None, weights=None, replace_above=0):
+        seen.update(tasks=tasks, weights=weights, replace_above=replace_above)
+        return real(self, fn, tasks, args, on_crash, weights, replace_above)
+
+    monkeypatch.setattr(workers.Pool, "run", recording)
+    run([], settings(jobs=2), cwd=str(big))
+    assert seen["replace_above"] == engine.HOLD_BYTES
+    assert seen["weights"] == [sum(Path(s.path).stat().st_size for item in batch for s in item[3]) for batch in seen["tasks"]]
+    assert sum(seen["weights"]) == sum(p.stat().st_size for p in big.rglob("*.go"))
+
+
 def test_jobs_and_cache_together(big, tmp_path, pools):
     reference = run([], settings(jobs=1), cwd=str(big)).findings
     cache_dir = str(tmp_path / "cache")

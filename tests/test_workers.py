@@ -147,6 +147,27 @@ def test_a_worker_retiring_on_its_last_task_needs_no_replacement():
     assert no_children_left()
 
 
+def test_a_worker_that_retires_with_little_left_goes_on_with_it():
+    """A new worker costs a fork and a warm-up: it replaces one that retires only while the tasks
+    not handed out yet weigh more than replace_above."""
+    primed: list[int] = []
+    pool = workers.start(1, prime=lambda: primed.append(1))
+    first = next(iter(pool.workers.values())).pid
+    try:
+        results = pool.run(retires_on, [[0], [1], [2], [3], [4], [5]], ({0, 1},),
+                           weights=[9, 1, 0, 0, 1, 1], replace_above=2)
+        leaving = list(pool.leaving)
+    finally:
+        pool.close()
+    pids = dict(results)
+    assert sorted(pids) == [0, 1, 2, 3, 4, 5]
+    assert pids[0] == first and pids[1] != first  # after 0, tasks weighing 3 were left: replaced
+    assert pids[1] == pids[2] == pids[3] == pids[4] == pids[5]  # after 1, four tasks weighing 2: it went on
+    assert leaving == [first, pids[5]]
+    assert primed == [1]
+    assert no_children_left()
+
+
 def test_closing_a_pool_that_never_ran_stops_its_workers(tmp_path):
     pool = workers.start(2, warm, (tmp_path / "warm",))
     pool.close()
@@ -267,3 +288,27 @@ def test_with_more_workers_than_cores_the_main_process_imports_once_for_all(tmp_
     assert engine.run([], settings(jobs=2), cwd=str(root)).findings == reference
     assert in_main == [os.getpid()]  # once, for all the workers that replaced others
     assert no_children_left()
+
+
+def test_a_worker_keeps_trees_up_to_its_budget_and_all_of_what_it_is_given_past_it(tmp_path, monkeypatch):
+    """In a worker (see engine.HOLD_BYTES): a batch's packages are kept while the worker holds less
+    than the budget, the rest of that batch is freed, and the worker asks to retire.  A task it is
+    given after that (too little was left to be worth a new worker) keeps every tree."""
+    items = []
+    for i, name in enumerate("abcd"):
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "x.go"
+        path.write_text(f"package {name}\n\nfunc F() int {{ return {i} }}\n")
+        items.append((i, None, (1, 22), [engine.Source(str(path), f"{name}/x.go")], None))
+    monkeypatch.setattr(engine, "_IN_WORKER", True)
+    monkeypatch.setattr(engine, "_KEPT", [])
+    monkeypatch.setattr(engine, "_HELD", [0])
+    monkeypatch.setattr(engine, "HOLD_BYTES", (tmp_path / "a" / "x.go").stat().st_size)
+    monkeypatch.setattr(workers, "_RETIRE", [False])
+    assert [r[0] for r in engine._go_worker(items[:2], settings(), None)] == [0, 1]
+    assert [[f.path for f in files] for files in engine._KEPT] == [["a/x.go"]]  # b was freed
+    assert workers._RETIRE == [True]
+    workers._RETIRE[0] = False  # as the worker does before each task
+    assert [r[0] for r in engine._go_worker(items[2:], settings(), None)] == [2, 3]
+    assert [[f.path for f in files] for files in engine._KEPT] == [["a/x.go"], ["c/x.go"], ["d/x.go"]]
+    assert workers._RETIRE == [True]  # still past the budget: the parent decides again
