@@ -81,8 +81,18 @@ def parse_go_version(text: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+class _Target(click.Path):
+    """A path to lint, taken as given.  Discovery reports one that is missing or unreadable (E002)
+    and goes on with the others, where click.Path would stop the run with a usage error; and it
+    looks at each path once, where click.Path would stat and access-check the thousands of files a
+    hook may pass before discovery does it again.  (As a click.Path, it still completes as one.)"""
+
+    def convert(self, value, param, ctx):
+        return value
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=_Target())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format.  [default: text]")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
 @click.option("--select", "select", multiple=True, metavar="RULES", help="Only these rules: ids, id prefixes (GO1, TR) or slugs, comma-separated.")

@@ -175,6 +175,14 @@ def test_missing_path_is_reported(project):
     assert check("--ignore", "E002", "nope.yml").exit_code == 0
 
 
+def test_a_named_path_is_not_judged_before_discovery(project, monkeypatch):
+    """click.Path would stop the whole run with a usage error for a path it finds unreadable (and
+    check every path twice): an unreadable file is E002 and the run goes on (test_robustness)."""
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)  # every path unreadable, as click would see it
+    r = check("deploy/traefik.yml")
+    assert r.exit_code == 1 and TR401_LINE.replace("traefik.yml", "deploy/traefik.yml") in r.stdout
+
+
 @pytest.fixture
 def crashing_tr401(monkeypatch):
     reg = load_registry()
