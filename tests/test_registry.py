@@ -58,6 +58,31 @@ def test_a_go_only_run_imports_no_traefik_code(tmp_path):
     assert not [m for m in mods if m.startswith(("golint_traefik.traefik", "ruamel"))]
 
 
+def test_a_go_run_loads_the_grammar_without_its_package(tmp_path):
+    """tree_sitter_go's package imports importlib.resources (5 ms of every Go process's start-up) for
+    query files the linter does not read: the grammar is loaded from the package's binding."""
+    (tmp_path / "a.go").write_text("package a\n\nfunc f() {}\n")
+    mods = _modules_of_check(tmp_path)
+    assert "golint_traefik.go.source" in mods
+    assert not [m for m in mods if m.startswith(("tree_sitter_go", "importlib.resources"))]
+
+
+def test_the_grammar_falls_back_on_its_package(monkeypatch):
+    import importlib.util
+
+    import tree_sitter as ts
+
+    from golint_traefik.go import source
+
+    def lost(name):
+        raise ImportError(name)
+
+    monkeypatch.setattr(importlib.util, "find_spec", lost)  # a package laid out otherwise, say
+    tree = ts.Parser(ts.Language(source._go_language())).parse(b"package a\n\nfunc f() {}\n")
+    assert tree.root_node.type == "source_file" and not tree.root_node.has_error
+    assert ts.Language(source._go_language()).node_kind_count == source.GO_LANGUAGE.node_kind_count
+
+
 def test_a_yaml_only_run_imports_no_go_code(tmp_path):
     (tmp_path / "traefik.yml").write_text("api:\n  insecure: true\n")
     mods = _modules_of_check(tmp_path)
