@@ -70,6 +70,7 @@ class Source:
     path: str
     display: str
     content: bytes | None = None  # given for stdin mode
+    size: int | None = field(default=None, compare=False, repr=False)  # bytes, when discovery had them (see _size)
 
 
 @dataclass
@@ -243,13 +244,13 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
             return full[len(prefix) :] if full.startswith(prefix) else full
         return display_path(full, cwd)
 
-    def add(full: str, real: str) -> None:
+    def add(full: str, real: str, size: int | None = None) -> None:
         """Each file once; reached through a symlink and by its real path, the real path is shown."""
         if real not in seen:
             seen[real] = len(out)
-            out.append(Source(full, shown(full)))
+            out.append(Source(full, shown(full), size=size))
         elif full == real:
-            out[seen[real]] = Source(full, shown(full))
+            out[seen[real]] = Source(full, shown(full), size=size)
 
     def unreadable(err: OSError) -> None:
         where = display_path(err.filename or ".", cwd)
@@ -258,14 +259,15 @@ def discover(paths: list[str], settings: Settings, cwd: str) -> tuple[list[Sourc
     for raw in paths:
         p = os.path.abspath(os.path.join(cwd, raw))
         try:
-            mode = os.lstat(p).st_mode  # one system call for the many files pre-commit names
+            st = os.lstat(p)  # one system call for the many files pre-commit names
         except OSError:
             problems.append(engine_finding("E002", Span(display_path(p, cwd), 1, 1, 1, 1), f"no such file or directory: {raw}"))
             continue
         if settings.force_exclude and skip.match(p):
             continue
+        mode = st.st_mode
         if not (stat.S_ISDIR(mode) or stat.S_ISLNK(mode) and os.path.isdir(p)):
-            add(p, _real_file(p, mode, real_dirs))
+            add(p, _real_file(p, mode, real_dirs), st.st_size if stat.S_ISREG(mode) else None)
             continue
         root_real = os.path.realpath(p)
         visited = {root_real}
@@ -899,8 +901,13 @@ def _decode_facts(extra):
 
 
 def _size(sources: list[Source]) -> int:
+    """Bytes of source, to weigh the packages for the workers: as discovery found them (a file
+    named on the command line), else one stat each."""
     total = 0
     for s in sources:
+        if s.size is not None:
+            total += s.size
+            continue
         try:
             total += os.stat(s.path).st_size if s.content is None else len(s.content)
         except OSError:

@@ -200,3 +200,26 @@ def test_path_matches():
     assert path_matches("/q/t.yml", ["/q/*.yml"], base)
     assert not path_matches("/home/testdata/p/x.go", ["testdata"], "/home/testdata/p")  # above the base: not looked at
     assert path_matches("/b[1]/deploy/t.yml", ["deploy/t.yml"], "/b[1]")  # glob characters in the base are literal
+
+
+def test_named_files_are_weighed_with_what_discovery_saw(tmp_path, monkeypatch):
+    """The workers' batches are weighed in bytes of source: a file named on the command line has
+    its size from discovery's one lstat; a file found by walking a directory is stat'ed then."""
+    from golint_traefik import engine
+
+    (tmp_path / "a.go").write_text("package a\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.go").write_text("package b\n\nfunc f() {}\n")
+    (tmp_path / "l.go").symlink_to(tmp_path / "sub" / "b.go")
+    sources, problems = discover(["a.go", "sub", "l.go"], settings(), str(tmp_path))
+    assert problems == []
+    assert [(s.display, s.size) for s in sources] == [("a.go", 10), ("sub/b.go", None)]  # l.go is sub/b.go
+    assert engine._size(sources) == 10 + 23
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        assert not str(path).endswith("a.go"), "a.go was stat'ed again"
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    assert engine._size(sources) == 33
