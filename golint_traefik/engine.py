@@ -810,7 +810,7 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
     gc.set_threshold(max(threshold[0], 50_000), max(threshold[1], 50), max(threshold[2], 100))
     hold = keep is None and _IN_WORKER  # see HOLD_BYTES
     # A task that finds this worker past its budget was given to it because too little was left to
-    # be worth a new worker (see run_go): it keeps those trees too.
+    # be worth a new worker (see REPLACE_BYTES): it keeps those trees too.
     over = hold and _HELD[0] >= HOLD_BYTES
     try:
         for i, item in enumerate(batch):
@@ -837,10 +837,15 @@ def _go_worker(batch: list[tuple[int, str | None, tuple[int, int], list[Source]]
 # a tree walks it node by node, and once its package is done a tree is no longer in the processor's
 # cache: on the standard library that walk took 0.63 s of CPU in one process, and the exits take a
 # fifth of it.  The new workers' fresh pages give part of the saving back as system time (README,
-# Performance).  A new worker costs a fork and a warm-up (the first, the main process's imports):
-# when no more than HOLD_BYTES of source is left to hand out, the worker stays and keeps the rest
-# too, so that a worker never holds much more than twice HOLD_BYTES.
+# Performance).
+#
+# A new worker costs a fork, a warm-up and fresh pages (the first, the main process's imports too),
+# and its only gain is memory: while no more than REPLACE_BYTES of source is left to hand out, a
+# worker past its budget stays and keeps the trees of what it is still given.  A worker thus holds
+# at most HOLD_BYTES + REPLACE_BYTES and one package (about 400 MB), usually far less: what is left
+# is shared among the workers.
 HOLD_BYTES = 4_000_000
+REPLACE_BYTES = 6_000_000
 _HELD = [0]  # bytes of source held by this worker (in _KEPT)
 
 
@@ -991,7 +996,7 @@ def run_go(sources: list[Source], settings: Settings, cache=None, cross_facts: l
             size = {item[0]: n for item, n in zip(todo, sizes)}
             try:
                 done = pool.run(_go_worker, batches, args, on_crash=_crashed_unit,
-                                weights=[sum(size[item[0]] for item in b) for b in batches], replace_above=HOLD_BYTES)
+                                weights=[sum(size[item[0]] for item in b) for b in batches], replace_above=REPLACE_BYTES)
             finally:
                 if own:
                     pool.close()

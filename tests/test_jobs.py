@@ -80,17 +80,19 @@ def forks(monkeypatch):
     return forked
 
 
-@pytest.mark.parametrize("hold", [0, 64 * 1024, 1 << 40])
-def test_workers_that_retire_holding_their_trees_give_the_same_findings(big, forks, monkeypatch, tmp_path, hold):
+@pytest.mark.parametrize("hold, replace", [(0, 0), (64 * 1024, 0), (64 * 1024, 1 << 40), (1 << 40, 0)])
+def test_workers_that_retire_holding_their_trees_give_the_same_findings(big, forks, monkeypatch, tmp_path, hold, replace):
     """A worker keeps the trees it parsed until they hold engine.HOLD_BYTES of source, then retires
-    (the system frees its memory whole) and a new worker takes the next batches."""
+    (the system frees its memory whole) and a new worker takes the next batches -- or, with no more
+    than REPLACE_BYTES left, it goes on and keeps those trees too."""
     reference = run([], settings(jobs=1), cwd=str(big))
     monkeypatch.setattr(engine, "HOLD_BYTES", hold)  # read by the workers, forked after this
+    monkeypatch.setattr(engine, "REPLACE_BYTES", replace)
     result = run([], settings(jobs=2), cwd=str(big))
     assert result.findings == reference.findings
     assert (result.files_checked, result.internal_errors) == (reference.files_checked, reference.internal_errors)
-    if hold == 1 << 40:
-        assert len(forks) == 2  # nobody held enough to retire
+    if hold == 1 << 40 or replace == 1 << 40:
+        assert len(forks) == 2  # nobody held enough to retire, or what was left was too little to replace them
     else:
         assert len(forks) > 2
     cache_dir = str(tmp_path / "cache")
@@ -99,8 +101,8 @@ def test_workers_that_retire_holding_their_trees_give_the_same_findings(big, for
 
 
 def test_the_pool_knows_what_each_batch_weighs(big, monkeypatch):
-    """A worker past its budget is replaced only while more than HOLD_BYTES of source is left to hand
-    out: the pool is given each batch's bytes of source."""
+    """A worker past its budget is replaced only while more than REPLACE_BYTES of source is left to
+    hand out: the pool is given each batch's bytes of source."""
     seen: dict = {}
     real = workers.Pool.run
 
@@ -110,7 +112,7 @@ def test_the_pool_knows_what_each_batch_weighs(big, monkeypatch):
 
     monkeypatch.setattr(workers.Pool, "run", recording)
     run([], settings(jobs=2), cwd=str(big))
-    assert seen["replace_above"] == engine.HOLD_BYTES
+    assert seen["replace_above"] == engine.REPLACE_BYTES
     assert seen["weights"] == [sum(Path(s.path).stat().st_size for item in batch for s in item[3]) for batch in seen["tasks"]]
     assert sum(seen["weights"]) == sum(p.stat().st_size for p in big.rglob("*.go"))
 

@@ -284,6 +284,7 @@ def test_with_more_workers_than_cores_the_main_process_imports_once_for_all(tmp_
     assert engine.run([], settings(jobs=cores + 2), cwd=str(root)).findings == reference
     assert in_main == [os.getpid()]
     monkeypatch.setattr(engine, "HOLD_BYTES", 0)  # every worker retires after each task
+    monkeypatch.setattr(engine, "REPLACE_BYTES", 0)  # and is replaced while anything is left
     in_main.clear()
     assert engine.run([], settings(jobs=2), cwd=str(root)).findings == reference
     assert in_main == [os.getpid()]  # once, for all the workers that replaced others
