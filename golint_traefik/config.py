@@ -26,11 +26,6 @@ from dataclasses import dataclass, field
 
 from golint_traefik.finding import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 
 class ConfigError(Exception):
     pass
@@ -88,7 +83,9 @@ def find_config(start: str) -> tuple[str, dict] | None:
         for name in (".golint-traefik.toml", "pyproject.toml"):
             p = os.path.join(d, name)
             if os.path.isfile(p):
-                data = _read(p)
+                data = _read(p, name == "pyproject.toml")
+                if data is None:  # a pyproject.toml whose text does not name the table
+                    continue
                 if name == "pyproject.toml":
                     table = _tool_table(data, p)
                     if table is None:
@@ -101,18 +98,31 @@ def find_config(start: str) -> tuple[str, dict] | None:
         d = parent
 
 
-def _read(path: str) -> dict:
+def _read(path: str, only_ours: bool = False) -> dict | None:
+    """The TOML document at ``path``.  ``only_ours`` (a pyproject.toml found upward): None when its
+    text cannot hold a [tool.golint-traefik] table -- no "golint-traefik" in it, and no backslash
+    that could spell it in a quoted key.  Most pyproject.toml files have none, and they are passed
+    over without importing tomllib, which takes longer than the rest of the start-up before the
+    files are found."""
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if only_ours and b"golint-traefik" not in raw and b"\\" not in raw:
+        return None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:  # tomllib decodes the bytes itself
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except RecursionError:
         raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def load(explicit: str | None, cwd: str) -> Config:

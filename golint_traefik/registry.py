@@ -36,11 +36,6 @@ from typing import Callable
 
 from golint_traefik.finding import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 TARGETS = ("engine", "go", "traefik", "cross")
 _ID_RE = re.compile(r"^(E0|GO[1-4]|TR[1-7]|XS[1-9])\d\d$")
 _SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -118,10 +113,15 @@ def _rules_dir() -> Path:
     raise RegistryError(f"rule documents not found (looked in {here / '_rules'} and {here.parent / 'rules'})")
 
 
-# The TOML the rule documents use, line by line: `key = "text"`, `key = ["a", "b"]`, `key = true`,
-# `key = 5.3`; strings without escapes.  Anything else goes to tomllib.
+# The TOML the rule documents use, line by line: `key = "text"` (or 'text'), `key = ["a", "b"]`,
+# `key = true`, `key = 5.3`, and a rule's options as `options.name = false` (or a number or string);
+# strings without escapes.  Anything else goes to tomllib, whose import alone takes longer than
+# reading every document this way.
 _PLAIN_STR = r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"'  # a basic string: no escapes, no control characters but tab
-_PLAIN_LINE = re.compile(rf'([a-z_]+) = (?:{_PLAIN_STR}|\[((?:{_PLAIN_STR}(?:, {_PLAIN_STR})*)?)\]|(true|false)|((?:0|[1-9]\d*)\.\d+))')
+_PLAIN_LITERAL = r"'([^'\x00-\x08\x0a-\x1f\x7f]*)'"  # a literal string, on one line
+_PLAIN_LINE = re.compile(rf'([a-z_]+) = (?:{_PLAIN_STR}|{_PLAIN_LITERAL}|\[((?:{_PLAIN_STR}(?:, {_PLAIN_STR})*)?)\]|'
+                         rf'(true|false)|((?:0|[1-9]\d*)\.\d+))')
+_PLAIN_OPTION = re.compile(rf'options\.([A-Za-z0-9_-]+) = (?:{_PLAIN_STR}|(true|false)|(-?(?:0|[1-9]\d*)(?:\.\d+)?))')
 _PLAIN_ITEM = re.compile(_PLAIN_STR)
 
 
@@ -131,10 +131,19 @@ def _plain_front_matter(text: str) -> dict | None:
     out: dict = {}
     for line in text.split("\n"):
         m = _PLAIN_LINE.fullmatch(line)
-        if m is None or m.group(1) in out:
+        if m is None:
+            m = _PLAIN_OPTION.fullmatch(line)
+            options = out.setdefault("options", {}) if m is not None else None
+            if type(options) is not dict or m.group(1) in options:
+                return None
+            name, string, boolean, number = m.groups()
+            options[name] = string if string is not None else boolean == "true" if boolean is not None else \
+                float(number) if "." in number else int(number)
+            continue
+        if m.group(1) in out:
             return None
-        key, string, items, _, _, boolean, number = m.groups()
-        out[key] = string if string is not None else \
+        key, string, literal, items, _, _, boolean, number = m.groups()
+        out[key] = string if string is not None else literal if literal is not None else \
             _PLAIN_ITEM.findall(items) if items is not None else \
             boolean == "true" if boolean is not None else float(number)
     return out
@@ -148,6 +157,10 @@ def parse_rule_doc(text: str, origin: str) -> RuleMeta:
         raise RegistryError(f"{origin}: unterminated '+++' front matter")
     front = _plain_front_matter(text[4:end])
     if front is None:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - exercised on 3.10 only
+            import tomli as tomllib
         try:
             front = tomllib.loads(text[4:end])
         except tomllib.TOMLDecodeError as exc:

@@ -59,6 +59,22 @@ def test_pyproject_without_our_table_is_passed_over(tree, monkeypatch):
     assert r.exit_code == 2 and "no [tool.golint-traefik] table" in r.stderr
 
 
+def test_a_pyproject_that_does_not_name_our_table_is_passed_over_unparsed(tree, monkeypatch):
+    """Most pyproject.toml files have no [tool.golint-traefik] table: one whose text cannot spell it
+    is passed over without parsing (and without importing tomllib)."""
+    (tree / "pyproject.toml").write_text('[tool.golint-traefik]\nignore = ["TR401"]\n')
+    (tree / "deploy" / "pyproject.toml").write_text('[project\nname = "x"\n')  # broken, but not ours
+    monkeypatch.chdir(tree / "deploy")
+    assert config.load(None, str(tree / "deploy")).path == str(tree / "pyproject.toml")
+    assert check().exit_code == 0
+    # The name spelled with an escape in a quoted key is still the table: such a file is parsed.
+    (tree / "deploy" / "pyproject.toml").write_text('[tool."golint\\u002Dtraefik"]\nseverity-threshold = "note"\n')
+    assert config.load(None, str(tree / "deploy")).path == str(tree / "deploy" / "pyproject.toml")
+    (tree / "deploy" / "pyproject.toml").write_text('[tool.golint-traefik\n')  # ours, and broken
+    r = check()
+    assert r.exit_code == 2 and "invalid TOML" in r.stderr
+
+
 def test_explicit_config_overrides_discovery(tree):
     (tree / ".golint-traefik.toml").write_text('ignore = ["TR401"]\n')
     (tree / "strict.toml").write_text('select = ["TR"]\n')

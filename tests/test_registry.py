@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,15 +35,17 @@ def test_a_registered_function_under_an_unknown_id_is_refused(monkeypatch):
         R.verify(load_registry())
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, cwd=None) -> set[str]:
     out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, cwd=cwd,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}).stdout
     return set(out.split())
 
 
 def test_loading_the_registry_imports_no_rule():
     mods = _modules_after("from golint_traefik.registry import load_registry\nload_registry()")
     assert not [m for m in mods if ".rules." in m]
+    assert "tomllib" not in mods  # every document's front matter is plain (test_plain_front_matter_reads_as_tomllib_does)
     assert "golint_traefik.traefik.model" not in mods and "golint_traefik.go.syncfacts" not in mods
 
 
@@ -83,6 +86,16 @@ def test_the_grammar_falls_back_on_its_package(monkeypatch):
     assert ts.Language(source._go_language()).node_kind_count == source.GO_LANGUAGE.node_kind_count
 
 
+def test_a_run_without_configuration_imports_no_toml_parser(tmp_path):
+    """The registry's documents read without tomllib, and a pyproject.toml that does not name our
+    table is passed over unparsed: tomllib's import would cost more than finding the files."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "a.go").write_text("package a\n\nfunc f() {}\n")
+    mods = _modules_after("from golint_traefik.cli import cli\ntry:\n    cli(['check', '--no-cache', 'a.go'])\n"
+                          "except SystemExit:\n    pass", cwd=tmp_path)
+    assert "golint_traefik.go.source" in mods and "tomllib" not in mods
+
+
 def test_a_yaml_only_run_imports_no_go_code(tmp_path):
     (tmp_path / "traefik.yml").write_text("api:\n  insecure: true\n")
     mods = _modules_of_check(tmp_path)
@@ -99,13 +112,14 @@ def test_version_imports_nothing_but_the_cli():
 
 @pytest.mark.parametrize("doc", sorted((Path(__file__).parent.parent / "rules").glob("*.md")), ids=lambda p: p.name)
 def test_plain_front_matter_reads_as_tomllib_does(doc):
-    """The fast reading of the rule documents' front matter agrees with tomllib, value and type."""
+    """The fast reading of the rule documents' front matter agrees with tomllib, value and type; every
+    bundled document is written so that it reads that way (loading the registry imports no tomllib)."""
     text = doc.read_text(encoding="utf-8")
     front = text[4:text.find("\n+++\n", 4)]
     fast = R._plain_front_matter(front)
-    if fast is not None:
-        expected = tomllib.loads(front)
-        assert fast == expected and [type(v) for v in fast.values()] == [type(v) for v in expected.values()]
+    expected = tomllib.loads(front)
+    assert fast == expected and [type(v) for v in fast.values()] == [type(v) for v in expected.values()]
+    assert [type(v) for v in fast.get("options", {}).values()] == [type(v) for v in expected.get("options", {}).values()]
 
 
 @pytest.mark.parametrize("front", [
@@ -113,6 +127,9 @@ def test_plain_front_matter_reads_as_tomllib_does(doc):
     'tags = []',
     'retired = true',
     'security_severity = 0.5',
+    "summary = 'a \"quoted\" word, a \\ backslash'",
+    'options.x = false\noptions.y-z = 5\noptions.w = "s"\noptions.V_1 = -1.5',
+    'id = "A"\noptions.x = true\ndefault = false\noptions.y = 0',
 ])
 def test_plain_front_matter_reads_plain_lines(front):
     fast = R._plain_front_matter(front)
@@ -131,7 +148,12 @@ def test_plain_front_matter_reads_plain_lines(front):
     '[options]\nx = 1',
     'versions = "v2,v3"\n',
     'tags = ["a",]',
-    "summary = 'literal'",
+    "summary = 'two\nlines'",
+    'options.x = 1\noptions.x = 2',        # an option twice: an error
+    'options = "a"\noptions.x = 1',       # options both a string and a table: an error
+    'options.x = 01',
+    "options.x = 'literal'",
+    'options.a.b = 1',
 ])
 def test_plain_front_matter_leaves_everything_else_to_tomllib(front):
     assert R._plain_front_matter(front) is None
