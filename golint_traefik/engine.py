@@ -26,7 +26,6 @@ import sys
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable
 
 from golint_traefik.finding import Finding, Span
@@ -107,7 +106,7 @@ def display_path(path: str, cwd: str) -> str:
         rel = os.path.abspath(path)
     if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         rel = os.path.abspath(path)
-    shown = Path(rel).as_posix()
+    shown = rel if os.sep == "/" else rel.replace(os.sep, "/")
     # Undecodable file names arrive as surrogate escapes, which no output stream can encode.
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
@@ -533,7 +532,7 @@ def crash_finding(what: str, path: str, exc: BaseException) -> Finding:
     import traceback
 
     tb = traceback.extract_tb(exc.__traceback__)
-    where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+    where = f" at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
     msg = f"internal error in {what}: {type(exc).__name__}: {exc}{where}"
     return engine_finding("E003", Span(path, 1, 1, 1, 1), msg)
 

@@ -27,11 +27,11 @@ Numbering (ids are never reused; a retired rule keeps its document with
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 from golint_traefik.finding import Severity
@@ -105,12 +105,13 @@ class RegistryError(Exception):
     pass
 
 
-def _rules_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_rules", here.parent / "rules"):
-        if candidate.is_dir():
+def _rules_dir() -> str:
+    here = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (os.path.join(here, "_rules"), os.path.join(os.path.dirname(here), "rules")):
+        if os.path.isdir(candidate):
             return candidate
-    raise RegistryError(f"rule documents not found (looked in {here / '_rules'} and {here.parent / 'rules'})")
+    raise RegistryError(f"rule documents not found (looked in {os.path.join(here, '_rules')} and "
+                        f"{os.path.join(os.path.dirname(here), 'rules')})")
 
 
 # The TOML the rule documents use, line by line: `key = "text"` (or 'text'), `key = ["a", "b"]`,
@@ -285,17 +286,19 @@ def verify(registry: "Registry") -> None:
 def load_registry() -> "Registry":
     metas: dict[str, RuleMeta] = {}
     slugs: dict[str, str] = {}
-    for path in sorted(_rules_dir().glob("*.md")):
-        if path.name.upper() == "README.MD":
+    where = _rules_dir()
+    for name in sorted(n for n in os.listdir(where) if n.endswith(".md")):
+        if name.upper() == "README.MD":
             continue
-        meta = parse_rule_doc(path.read_text(encoding="utf-8"), str(path.name))
+        with open(os.path.join(where, name), encoding="utf-8") as fh:
+            meta = parse_rule_doc(fh.read(), name)
         if meta.id in metas:
-            raise RegistryError(f"{path.name}: duplicate rule id {meta.id}")
+            raise RegistryError(f"{name}: duplicate rule id {meta.id}")
         if meta.slug in slugs:
-            raise RegistryError(f"{path.name}: slug {meta.slug!r} already used by {slugs[meta.slug]}")
+            raise RegistryError(f"{name}: slug {meta.slug!r} already used by {slugs[meta.slug]}")
         expected = f"{meta.id}-{meta.slug}.md"
-        if path.name != expected:
-            raise RegistryError(f"{path.name}: file must be named {expected}")
+        if name != expected:
+            raise RegistryError(f"{name}: file must be named {expected}")
         metas[meta.id] = meta
         slugs[meta.slug] = meta.id
     return Registry({rid: Rule(meta) for rid, meta in metas.items()})
