@@ -4,7 +4,7 @@
 Usage (after the README's install step):
 
     python bench/bench.py [--go-corpus /usr/share/go-1.19/src] [--yaml-corpus ../shared/corpus/traefik-docs]
-                          [--runs 3] [--jobs N] [--skip-peers] [--peer-runs 1]
+                          [--runs 3] [--scale-runs 2xruns+1] [--jobs N] [--skip-peers] [--peer-runs 1]
 
 Figures per scenario: wall time, CPU time (user+sys of golint-traefik and its workers), peak RSS
 of the largest process, files/s and lines/s; each is the median of ``--runs``
@@ -21,7 +21,9 @@ The package is compiled to bytecode first, as ``pip install`` does.  Scenarios:
   precommit 10 files passed explicitly, as pre-commit does (includes interpreter start-up;
             the cache enabled but empty: pre-commit passes the files that changed)
   version   golint-traefik --version (start-up alone)
-  scale     every 4th and every 2nd file, and all of them (cold), run in turn, against the byte share
+  scale     every 4th and every 2nd file, and all of them (cold), run in turn, against the byte share;
+            ``--scale-runs`` rounds (a one-second run falls in or out of a slow spell of a VM
+            whole, so its ratio takes more rounds to settle than the longer runs')
   peers     go vet and staticcheck on the same tree, if installed, each with an empty build cache
 
 The corpus is copied to a temporary directory first, so that files can be
@@ -227,6 +229,7 @@ def main() -> int:
     ap.add_argument("--go-corpus", default="/usr/share/go-1.19/src")
     ap.add_argument("--yaml-corpus", default=str(HERE.parent.parent / "shared" / "corpus" / "traefik-docs"))
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--scale-runs", type=int, default=None, help="rounds of the 25/50/100%% runs (default: 2 x runs + 1)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip-peers", action="store_true", help="do not run go vet / staticcheck")
     ap.add_argument("--peer-runs", type=int, default=1, help="runs of go vet / staticcheck (each takes minutes)")
@@ -242,7 +245,8 @@ def main() -> int:
     shutil.copytree(source, corpus, symlinks=True)
     files = go_files(corpus)
     lines = count_lines(files)
-    print(f"# corpus: {source}: {len(files)} Go files, {lines} lines; jobs={args.jobs}; runs={args.runs}")
+    print(f"# corpus: {source}: {len(files)} Go files, {lines} lines; jobs={args.jobs}; runs={args.runs}; "
+          f"scale rounds={args.scale_runs or 2 * args.runs + 1}")
     print(f"# machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}, "
           f"{time.strftime('%Y-%m-%d')}")
     if not SUBREAPER:
@@ -324,7 +328,8 @@ def main() -> int:
     total_bytes = sum(f.stat().st_size for f in files)
     shares: dict[str, float] = {}
     subsets = {f"cold {100 // step}%": files[::step] for step in (4, 2)}
-    scaled = interleaved(args.runs, *[lambda s=subset: run_measured(base + nocache + [str(x) for x in s])
+    scale_runs = args.scale_runs or 2 * args.runs + 1
+    scaled = interleaved(scale_runs, *[lambda s=subset: run_measured(base + nocache + [str(x) for x in s])
                                       for subset in subsets.values()],
                          lambda: run_measured(base + nocache + [str(corpus)]))
     for (name, subset), res in zip(subsets.items(), scaled):
