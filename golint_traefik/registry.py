@@ -127,8 +127,9 @@ _PLAIN_ITEM = re.compile(_PLAIN_STR)
 
 
 def _plain_front_matter(text: str) -> dict | None:
-    """The front matter when every line is a plain ``key = value`` of :data:`_PLAIN_LINE` (parsed
-    as tomllib would, in a tenth of its time: the registry is read on every run), else None."""
+    """The front matter when every line is a plain ``key = value`` of :data:`_PLAIN_LINE` or an
+    option of :data:`_PLAIN_OPTION` (parsed as tomllib would, in a tenth of its time and without
+    its import: the registry is read on every run), else None."""
     out: dict = {}
     for line in text.split("\n"):
         m = _PLAIN_LINE.fullmatch(line)

@@ -18,7 +18,6 @@ import tree_sitter as ts
 from golint_traefik.finding import Span
 
 
-
 def _go_language() -> object:
     """tree_sitter_go's ``language()``, from its compiled binding.  The package itself imports
     importlib.resources for its query files, which this linter does not use: 5 ms of the start-up of
